@@ -1,0 +1,44 @@
+// The HTTP seam: AWS clients send requests through HttpClient so tests can fake it.
+#ifndef SENTINEL_AWS_HTTP_H_
+#define SENTINEL_AWS_HTTP_H_
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace sentinel::aws {
+
+// Header names keep the case they were given; lookups are case-insensitive.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";  // "GET", "POST", ...
+  std::string url;             // absolute: "https://sts.eu-west-1.amazonaws.com/?a=b"
+  HttpHeaders headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;  // HTTP status code
+  HttpHeaders headers;
+  std::string body;
+};
+
+// Returns the value of the first header named `name` (case-insensitive), or "" if absent.
+std::string FindHeader(const HttpHeaders& headers, std::string_view name);
+
+// Sends HTTP requests. An HTTP response of any status is a success of Send(); only a
+// transport failure (DNS, connect, TLS, timeout) is an Error with code kUnavailable.
+// Implementations are safe to use from one thread at a time.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  [[nodiscard]] virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+}  // namespace sentinel::aws
+
+#endif  // SENTINEL_AWS_HTTP_H_
