@@ -1,0 +1,95 @@
+"""End-to-end timing of `sentinel credentials` against moto on loopback.
+
+sentinel's own time is separated from its STS round trips in two ways: the CPU time
+(user + system) of the sentinel process, which does not include waiting for moto; and the
+wall time minus the time spent inside HTTP requests, as sentinel's --debug output reports
+for each request. Peak memory is the maximum resident set size reported by the kernel for
+the process (the figure `/usr/bin/time -v` prints), checked once with /usr/bin/time too.
+"""
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+from harness import Moto, Sandbox  # noqa: E402
+
+RUNS = int(os.environ.get("SENTINEL_BENCH_RUNS", "25"))
+SENTINEL = os.environ["SENTINEL_BIN"]
+
+
+def timed(argv, env):
+    """Runs argv; returns (wall seconds, cpu seconds, max rss KiB, stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv} failed: {err.decode()}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, err.decode()
+
+
+def http_seconds(debug_stderr):
+    """Sum of the HTTP request times sentinel --debug reports ("... in 1.234 ms")."""
+    return sum(float(ms) for ms in re.findall(r"HTTP .* in ([0-9.]+) ms", debug_stderr)) / 1000
+
+
+def series(label, argv, env, runs=RUNS, debug=False):
+    walls, cpus, rss, own = [], [], [], []
+    for _ in range(runs):
+        wall, cpu, maxrss, err = timed(argv, env)
+        walls.append(wall)
+        cpus.append(cpu)
+        rss.append(maxrss)
+        if debug:
+            own.append(wall - http_seconds(err))
+    line = (f"{label:<44} median wall {statistics.median(walls) * 1000:8.2f} ms"
+            f"   cpu {statistics.median(cpus) * 1000:6.2f} ms   max rss {max(rss) / 1024:5.1f} MiB")
+    if debug:
+        line += f"   wall minus HTTP {statistics.median(own) * 1000:6.2f} ms"
+    print(line, flush=True)
+    return statistics.median(walls)
+
+
+def main():
+    moto = Moto()
+    box = Sandbox(moto)
+    try:
+        env = box.env()
+        policy_all = 'version: "1"\nrules:\n  - name: dev\n    effect: allow\n' \
+                     '    conditions: {profiles: [dev]}\n'
+        box.write_policy(policy_all)
+        print(f"{RUNS} runs each, moto {moto.url}")
+        true_wall = series("/bin/true", ["/bin/true"], env)
+        version_wall = series("sentinel --version", [SENTINEL, "--version"], env)
+        series("/usr/bin/aws --version", ["/usr/bin/aws", "--version"], env, runs=min(RUNS, 20))
+        cache = os.path.join(box.home, ".cache", "sentinel")
+        series("sentinel credentials (identity cached)",
+               [SENTINEL, "--debug", "credentials", "--profile", "dev"], env, debug=True)
+        # A cold identity cache adds one GetCallerIdentity round trip per call.
+        cold = []
+        for _ in range(RUNS):
+            subprocess.run(["rm", "-rf", cache], check=True)
+            cold.append(timed([SENTINEL, "--debug", "credentials", "--profile", "dev"], env))
+        print(f"{'sentinel credentials (identity not cached)':<44} median wall "
+              f"{statistics.median(c[0] for c in cold) * 1000:8.2f} ms   cpu "
+              f"{statistics.median(c[1] for c in cold) * 1000:6.2f} ms   wall minus HTTP "
+              f"{statistics.median(c[0] - http_seconds(c[3]) for c in cold) * 1000:6.2f} ms")
+        print(f"sentinel --version / /bin/true: {version_wall / true_wall:.2f}x")
+        out = subprocess.run(["/usr/bin/time", "-v", SENTINEL, "credentials", "--profile", "dev"],
+                             env=env, capture_output=True, text=True)
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
+        print(f"/usr/bin/time -v sentinel credentials: max rss "
+              f"{int(rss.group(1)) / 1024:.1f} MiB" if rss else out.stderr)
+    finally:
+        box.close()
+        moto.stop()
+
+
+if __name__ == "__main__":
+    main()

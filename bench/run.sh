@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `./run bench`: micro benchmarks (Google Benchmark) and the end-to-end timing of
+# `sentinel credentials` against moto. Figures go to stdout; README.md quotes them.
+set -euo pipefail
+build=${BUILD_DIR:?}
+here=$(cd "$(dirname "$0")" && pwd)
+
+for bench in "$build"/*_bench; do
+  [ -x "$bench" ] || continue
+  printf '\n== %s\n' "$(basename "$bench")"
+  "$bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_counters_tabular=true
+done
+
+printf '\n== end to end\n'
+python3 "$here/e2e.py"
