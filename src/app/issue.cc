@@ -10,16 +10,16 @@ namespace {
 
 std::string DenialMessage(const IssueRequest& request, const Caller& caller,
                           const policy::Decision& decision) {
-  std::string message = "access to profile '" + request.profile + "' denied for user '" +
-                        caller.user + "': ";
-  if (decision.rule_index < 0) {
+  std::string message =
+      "access to profile '" + request.profile + "' denied for user '" + caller.user + "': ";
+  if (decision.rule_index() < 0) {
     return message + "no rule matched";
   }
-  message += "rule '" + decision.rule_name + "'";
-  if (decision.effect == policy::Effect::kRequireApproval) {
+  message += "rule '" + std::string(decision.rule_name()) + "'";
+  if (decision.effect() == policy::Effect::kRequireApproval) {
     return message + " requires an approved request";
   }
-  return message + " (" + decision.reason + ")";
+  return message + " (" + std::string(decision.reason()) + ")";
 }
 
 std::string DenialHint(const IssueRequest& request) {
@@ -82,18 +82,17 @@ Result<IssuedSession> IssueCredentials(const IssueRequest& request, const IssueP
 
   const policy::Decision decision =
       policy::Evaluate(*loaded->compiled, caller->user, request.profile, now);
-  entry.effect = std::string(policy::EffectName(decision.effect));
-  entry.rule = decision.rule_name;
-  entry.rule_index = decision.rule_index;
-  entry.reason = decision.reason;
+  entry.effect = std::string(policy::EffectName(decision.effect()));
+  entry.rule = decision.rule_name();
+  entry.rule_index = decision.rule_index();
+  entry.reason = decision.reason();
 
-  if (decision.effect != policy::Effect::kAllow) {
+  if (decision.effect() != policy::Effect::kAllow) {
     entry.outcome = "denied";
     if (auto recorded = Record(ports.log, entry); !recorded) {
       return std::unexpected(recorded.error());
     }
-    return Fail(ErrorCode::kDenied, DenialMessage(request, *caller, decision),
-                DenialHint(request));
+    return Fail(ErrorCode::kDenied, DenialMessage(request, *caller, decision), DenialHint(request));
   }
 
   const std::chrono::seconds requested =
@@ -106,7 +105,7 @@ Result<IssuedSession> IssueCredentials(const IssueRequest& request, const IssueP
     }
     return Fail(ErrorCode::kInvalidInput, entry.reason, "ask for at most --duration 12h");
   }
-  const SessionLength length = ComputeSessionLength(requested, decision.max_duration);
+  const SessionLength length = ComputeSessionLength(requested, decision.max_duration());
 
   auto request_id = NewSessionRequestId(ports.random);
   if (!request_id) {

@@ -25,9 +25,9 @@ inline constexpr std::chrono::seconds kDefaultSessionDuration{3600};
 // What `credentials` and `exec` ask for.
 struct IssueRequest {
   std::string profile;
-  std::optional<std::string> role_arn;     // from the profile; absent: GetSessionToken
-  std::optional<std::string> external_id;  // from the profile
-  std::optional<std::chrono::seconds> duration_flag;     // --duration
+  std::optional<std::string> role_arn;                // from the profile; absent: GetSessionToken
+  std::optional<std::string> external_id;             // from the profile
+  std::optional<std::chrono::seconds> duration_flag;  // --duration
   std::optional<std::chrono::seconds> profile_duration;  // duration_seconds
 };
 

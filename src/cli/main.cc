@@ -1,12 +1,3 @@
-#include <cstdio>
-#include <cstring>
+#include "cli/commands.h"
 
-#include "version.h"
-
-int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-    std::puts("sentinel " SENTINEL_VERSION);
-    return 0;
-  }
-  return 2;
-}
+int main(int argc, char** argv) { return sentinel::cli::Main(argc, argv); }

@@ -1,0 +1,27 @@
+// Each command adds itself to the CLI11 app and runs through a Context.
+#ifndef SENTINEL_CLI_COMMANDS_H_
+#define SENTINEL_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/context.h"
+
+namespace sentinel::cli {
+
+// What a parsed command does; returns the process exit status.
+using CommandAction = std::function<int(Context&)>;
+
+// Each registers its subcommand(s) on `app`. When the user picks one, CLI11 calls back and
+// the command stores its action in `action`, to be run after parsing.
+void RegisterCredentials(CLI::App& app, CommandAction& action);
+void RegisterExec(CLI::App& app, CommandAction& action);
+void RegisterWhoami(CLI::App& app, CommandAction& action);
+void RegisterPolicy(CLI::App& app, CommandAction& action);
+
+// Runs sentinel with the process's arguments; returns the exit status.
+int Main(int argc, char** argv);
+
+}  // namespace sentinel::cli
+
+#endif  // SENTINEL_CLI_COMMANDS_H_

@@ -1,0 +1,99 @@
+// What every command needs from the world, built on first use: the environment, the
+// configuration, the AWS config files, HTTP, STS and the decision log.
+#ifndef SENTINEL_CLI_CONTEXT_H_
+#define SENTINEL_CLI_CONTEXT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/decision_log.h"
+#include "app/ports.h"
+#include "app/settings.h"
+#include "aws/credentials.h"
+#include "aws/environment.h"
+#include "aws/http.h"
+#include "aws/shared_config.h"
+#include "aws/sts.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace sentinel::cli {
+
+// Flags every command accepts.
+struct GlobalFlags {
+  std::optional<std::string> config;
+  std::optional<std::string> aws_profile;
+  bool debug = false;
+};
+
+// An AWS identity to act as: the base credentials of a profile (or of the standard chain),
+// with the STS client that signs with them. Implements the ports the credentials use case
+// needs: who the caller is (GetCallerIdentity, cached) and issuing a session.
+class AwsSession final : public app::CallerPort, public app::SessionPort {
+ public:
+  AwsSession(aws::CredentialSource source, std::unique_ptr<aws::StsClient> sts,
+             std::optional<std::string> region, const Clock& clock, std::string cache_dir,
+             std::function<void(std::string_view)> debug);
+
+  // GetCallerIdentity of the base credentials, through the 15-minute private cache.
+  [[nodiscard]] Result<app::Caller> Identify() override;
+
+  // Assumes every intermediate role of the source_profile chain, then the requested role
+  // (or GetSessionToken when the request has no role).
+  [[nodiscard]] Result<aws::Credentials> Issue(const app::SessionRequest& request) override;
+
+  const std::optional<std::string>& region() const { return region_; }
+
+ private:
+  aws::CredentialSource source_;
+  std::unique_ptr<aws::StsClient> sts_;
+  std::optional<std::string> region_;
+  const Clock& clock_;
+  std::string cache_dir_;
+  std::function<void(std::string_view)> debug_;
+};
+
+// Lazily built shared state for one command. Not thread-safe.
+class Context {
+ public:
+  explicit Context(GlobalFlags flags);
+  ~Context();
+
+  const GlobalFlags& flags() const { return flags_; }
+  const aws::Environment& env() const { return *env_; }
+  const Clock& clock() const { return clock_; }
+
+  // Writes "sentinel: debug: <message>" to stderr when --debug was given.
+  void Debug(std::string_view message) const;
+
+  // sentinel's configuration (SPEC section 2), loaded once.
+  [[nodiscard]] Result<const app::Settings*> Settings();
+
+  // The AWS config and credentials files, loaded once.
+  [[nodiscard]] Result<const aws::SharedConfig*> AwsConfig();
+
+  // The identity of a command given `--profile P` (or none): `--aws-profile` when given,
+  // else P's base credentials, else the standard chain. `region_flag` is --region.
+  [[nodiscard]] Result<std::unique_ptr<AwsSession>> OpenSession(
+      const std::optional<std::string>& profile, const std::optional<std::string>& region_flag);
+
+  // The configured policy source.
+  [[nodiscard]] Result<std::unique_ptr<app::PolicyPort>> OpenPolicy();
+
+  // The configured decision log.
+  [[nodiscard]] Result<std::unique_ptr<app::DecisionLog>> OpenDecisionLog();
+
+ private:
+  GlobalFlags flags_;
+  std::unique_ptr<aws::Environment> env_;
+  SystemClock clock_;
+  std::optional<app::Settings> settings_;
+  std::optional<aws::SharedConfig> aws_config_;
+  std::unique_ptr<aws::HttpClient> http_;
+};
+
+}  // namespace sentinel::cli
+
+#endif  // SENTINEL_CLI_CONTEXT_H_
