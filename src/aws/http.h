@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,8 +28,16 @@ struct HttpResponse {
   std::string body;
 };
 
+// Returns whether two header names are equal, ignoring ASCII case.
+bool HeaderNameEquals(std::string_view a, std::string_view b);
+
 // Returns the value of the first header named `name` (case-insensitive), or "" if absent.
 std::string FindHeader(const HttpHeaders& headers, std::string_view name);
+
+// Returns `url` without user info, query string and fragment ("https://h/p?X-Amz-..." ->
+// "https://h/p"), for error and debug messages: presigned URLs carry a signature and a
+// session token in their query, and user info carries a password.
+std::string RedactUrl(std::string_view url);
 
 // Sends HTTP requests. An HTTP response of any status is a success of Send(); only a
 // transport failure (DNS, connect, TLS, timeout) is an Error with code kUnavailable.
