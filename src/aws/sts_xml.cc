@@ -106,7 +106,7 @@ class ResponseReader {
                         std::to_string(parsed.offset));
     }
     const pugi::xml_node root = doc.document_element();
-    if (LocalName(root) == "ErrorResponse") {
+    if (LocalName(root) == "ErrorResponse" || LocalName(root) == "Response") {
       return AwsError(root);
     }
     if (status_ < 200 || status_ > 299) {
@@ -177,8 +177,13 @@ class ResponseReader {
   }
 
  private:
+  // STS answers <ErrorResponse><Error>; the EC2-style <Response><Errors><Error> (which
+  // moto also uses for authentication failures) is read the same way.
   std::unexpected<Error> AwsError(pugi::xml_node error_response) const {
-    const pugi::xml_node error = Child(error_response, "Error");
+    pugi::xml_node error = Child(error_response, "Error");
+    if (!error) {
+      error = Child(Child(error_response, "Errors"), "Error");
+    }
     const std::string_view code = Text(Child(error, "Code"));
     if (code.empty()) {
       return Unreadable("AWS error document without a Code");

@@ -11,7 +11,8 @@
 namespace sentinel::aws {
 
 // Each parser takes the HTTP status and body of one STS call and returns its result, or:
-//   - for an <ErrorResponse><Error><Code/><Message/></Error> body (whatever the status):
+//   - for an <ErrorResponse><Error><Code/><Message/></Error> body (whatever the status;
+//     <ErrorResponse> or <Response> with <Errors><Error> inside is read alike):
 //     "sts <Action>: <Code>: <Message>" with kInvalidInput for ValidationError,
 //     InvalidParameterValue, MalformedPolicyDocument and PackedPolicyTooLarge, and
 //     kUnavailable for every other code, with a hint where one helps;

@@ -213,6 +213,25 @@ TEST(StsXmlTest, ErrorsNameTheirAction) {
   EXPECT_TRUE(session.error().hint().empty());
 }
 
+TEST(StsXmlTest, ReadsErrorsWrappedInAnErrorsElement) {
+  for (std::string_view root : {"ErrorResponse", "Response"}) {
+    const std::string xml =
+        R"(<?xml version="1.0" encoding="utf-8"?>)"
+        "\n<" +
+        std::string(root) +
+        "><Errors><Error><Code>InvalidClientTokenId</Code><Message>The security "
+        "token included in the request is invalid.</Message><Type>Sender</Type>"
+        "</Error></Errors></" +
+        std::string(root) + ">";
+    auto got = ParseGetCallerIdentityResponse(403, xml);
+    ASSERT_FALSE(got.has_value()) << root;
+    EXPECT_EQ(got.error().code(), ErrorCode::kUnavailable);
+    EXPECT_EQ(got.error().message(),
+              "sts GetCallerIdentity: InvalidClientTokenId: The security token included in the "
+              "request is invalid.");
+  }
+}
+
 TEST(StsXmlTest, ErrorWithoutMessageShowsTheStatus) {
   const std::string xml =
       "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code></Error></ErrorResponse>";
