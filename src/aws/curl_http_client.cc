@@ -285,14 +285,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   if (auto valid = ValidateHeaders(request.headers); !valid) {
     return Fail(valid.error(), target);
   }
-  if (GlobalInit() != CURLE_OK) {
-    return Fail(ErrorCode::kInternal, target + ": initialising libcurl failed");
-  }
-  if (handle_->easy == nullptr) {
-    handle_->easy = curl_easy_init();
-  }
-  if (handle_->easy == nullptr) {
-    return Fail(ErrorCode::kInternal, target + ": creating a libcurl handle failed");
+  if (auto ready = EnsureHandle(); !ready) {
+    return Fail(ready.error(), target);
   }
   auto headers = BuildHeaderList(request);
   if (!headers) {
@@ -331,17 +325,34 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       }
     }
 
-    const std::chrono::milliseconds pause = Backoff(attempt);
-    if (options_.sleep) {
-      options_.sleep(pause);
-    } else {
-      std::this_thread::sleep_for(pause);
-    }
+    Pause(attempt);
+  }
+}
+
+Status CurlHttpClient::EnsureHandle() {
+  if (GlobalInit() != CURLE_OK) {
+    return Fail(ErrorCode::kInternal, "initialising libcurl failed");
+  }
+  if (handle_->easy == nullptr) {
+    handle_->easy = curl_easy_init();
+  }
+  if (handle_->easy == nullptr) {
+    return Fail(ErrorCode::kInternal, "creating a libcurl handle failed");
+  }
+  return {};
+}
+
+void CurlHttpClient::Pause(int attempt) {
+  const std::chrono::milliseconds pause = Backoff(attempt);
+  if (options_.sleep) {
+    options_.sleep(pause);
+  } else {
+    std::this_thread::sleep_for(pause);
   }
 }
 
 std::chrono::milliseconds CurlHttpClient::Backoff(int attempt) {
-  // Doubling stops at the cap, so no attempt count can overflow it.
+  // Doubling stops once the cap is reached, so many attempts cannot overflow it.
   std::chrono::milliseconds ceiling = std::max(options_.backoff_base, std::chrono::milliseconds(0));
   for (int i = 1; i < attempt && ceiling < options_.backoff_cap; ++i) {
     ceiling *= 2;

@@ -53,8 +53,10 @@ bool IsRetryableResponse(const HttpResponse& response);
 // "POST http://127.0.0.1:1/: connect failed: Couldn't connect to server (after 3
 // attempts)": method and URL without its query string, never headers or bodies.
 // A header name or value holding a line break, or a name holding ':' or whitespace, is
-// refused with kInvalidInput before anything is sent. curl's default Content-Type and
-// Expect headers are suppressed so what is sent is what the request says.
+// refused with kInvalidInput before anything is sent; so is, after one attempt, a URL
+// libcurl cannot parse or whose scheme is not http(s). libcurl failing to initialise is
+// kInternal. libcurl's default Content-Type and Expect headers are suppressed, so what is
+// sent is what the request says.
 // Not thread-safe: use one client per thread.
 class CurlHttpClient final : public HttpClient {
  public:
@@ -68,7 +70,12 @@ class CurlHttpClient final : public HttpClient {
  private:
   struct Handle;  // the libcurl easy handle, kept out of this header
 
+  // Runs curl_global_init once per process and creates the handle on first use.
+  [[nodiscard]] Status EnsureHandle();
+  // The full-jitter wait before attempt `attempt` + 1.
   std::chrono::milliseconds Backoff(int attempt);
+  // Sleeps for Backoff(attempt) through options_.sleep.
+  void Pause(int attempt);
   void Debug(const HttpRequest& request, int attempt, std::string_view outcome) const;
 
   CurlHttpClientOptions options_;

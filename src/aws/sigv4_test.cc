@@ -434,6 +434,40 @@ TEST(PresignUrlTest, RejectsExpiryOutOfRangeAndSigningTwice) {
             "signing GET https://h/: the URL already carries an X-Amz-Signature");
 }
 
+// Known answers from a second, independent implementation (botocore 1.43.11's SigV4Auth
+// and SigV4QueryAuth with the same inputs), for the shapes sentinel really sends: a form
+// POST to a local endpoint with a port and a session token, and a presigned GET whose path
+// is already percent-encoded and whose query holds a '+'.
+TEST(SignRequestTest, MatchesBotocoreOnRealisticRequests) {
+  Credentials credentials = TestCredentials();
+  credentials.session_token = Secret("TOKEN/+=");
+  SigningParams params = TestParams();
+  params.time = ParseTime("2024-05-06T07:08:09Z").value();
+
+  HttpRequest post{
+      .method = "POST",
+      .url = "http://127.0.0.1:5000/",
+      .headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
+      .body = "Action=GetCallerIdentity&Version=2011-06-15"};
+  ASSERT_TRUE(SignRequest(post, credentials, params).has_value());
+  EXPECT_EQ(FindHeader(post.headers, "Authorization"),
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240506/us-east-1/sts/aws4_request, "
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, "
+            "Signature=9d698a947b015f106e174a0a9c5450f31ad9d495475400667c66723df2ff1d5b");
+
+  params.region = "eu-west-1";
+  params.service = "ssm";
+  const HttpRequest get{.method = "GET",
+                        .url = "https://ssm.eu-west-1.amazonaws.com/a%20b/c?b=2&a=x%2By",
+                        .headers = {},
+                        .body = {}};
+  auto url = PresignUrl(get, credentials, params, std::chrono::seconds(300));
+  ASSERT_TRUE(url.has_value()) << url.error().message();
+  EXPECT_THAT(*url, ::testing::EndsWith(
+                        "&X-Amz-Security-Token=TOKEN%2F%2B%3D&X-Amz-Signature="
+                        "22f39c6debeae5dea6c9b47f5ffd1079380d92544f4c5e600ad26374fdf66235"));
+}
+
 TEST(SigningStepsTest, SignatureIsASecret) {
   HttpRequest request{.method = "GET", .url = "https://h/", .headers = {}, .body = {}};
   SigningSteps steps;
