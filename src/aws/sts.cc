@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "aws/aws_names.h"
+#include "aws/printable.h"
 #include "aws/sigv4.h"
 #include "aws/sts_xml.h"
 
@@ -77,7 +78,7 @@ Status ValidateSourceIdentity(const std::string& source_identity) {
     return InvalidParameter("AssumeRole", "SourceIdentity must not start with 'aws:'");
   }
   if (!IsAwsName(source_identity, 2, 64)) {
-    return InvalidParameter("AssumeRole", "SourceIdentity '" + source_identity +
+    return InvalidParameter("AssumeRole", "SourceIdentity '" + Printable(source_identity) +
                                               "' must be 2 to 64 characters of A-Z a-z 0-9 "
                                               "_ + = , . @ -");
   }
@@ -129,10 +130,11 @@ Result<T> Redacted(Result<T> result, const Credentials& credentials) {
 Status ValidateAssumeRoleInput(const AssumeRoleInput& input) {
   if (input.role_arn.size() < 20 || input.role_arn.size() > 2048 ||
       !input.role_arn.starts_with("arn:")) {
-    return InvalidParameter("AssumeRole", "RoleArn '" + input.role_arn + "' is not a role ARN");
+    return InvalidParameter("AssumeRole",
+                            "RoleArn '" + Printable(input.role_arn) + "' is not a role ARN");
   }
   if (!IsAwsName(input.role_session_name, 2, 64)) {
-    return InvalidParameter("AssumeRole", "RoleSessionName '" + input.role_session_name +
+    return InvalidParameter("AssumeRole", "RoleSessionName '" + Printable(input.role_session_name) +
                                               "' must be 2 to 64 characters of A-Z a-z 0-9 "
                                               "_ + = , . @ -");
   }

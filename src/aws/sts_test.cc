@@ -288,6 +288,8 @@ TEST(ValidateAssumeRoleInputTest, RejectsEveryOutOfBoundsParameter) {
        "sts AssumeRole: RoleSessionName 'aaaa"},
       {[](AssumeRoleInput& i) { i.role_session_name = "alice smith"; },
        "sts AssumeRole: RoleSessionName 'alice smith' must be 2 to 64 characters"},
+      {[](AssumeRoleInput& i) { i.role_session_name = "a\x1b[2Jb"; },
+       "sts AssumeRole: RoleSessionName 'a?[2Jb' must"},
       {[](AssumeRoleInput& i) { i.role_session_name = "a:b"; },
        "sts AssumeRole: RoleSessionName 'a:b' must"},
       {[](AssumeRoleInput& i) { i.duration = seconds(899); },
