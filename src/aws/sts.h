@@ -5,6 +5,9 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "aws/credentials.h"
 #include "aws/http.h"
