@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/ids.h"
+#include "store/sqlite_db.h"
 #include "store/sqlite_setup.h"
 
 namespace sentinel::store {
@@ -271,6 +272,11 @@ const char* const SqliteStore::kFindActiveEventSql =
     " FROM events INDEXED BY events_one_active"
     " WHERE invoker = :invoker AND profile = :profile AND status = 'active'"
     " AND created_at <= :now AND expires_at > :now";
+
+SqliteStore::SqliteStore(std::unique_ptr<SqliteDb> db, const Clock& clock)
+    : db_(std::move(db)), clock_(clock) {}
+
+SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path,
                                                        const Clock& clock) {

@@ -7,10 +7,12 @@
 #include <memory>
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
 #include "store/store.h"
 
 namespace sentinel::store {
+
+class SqliteDb;
+class SqliteStatement;
 
 // A Store kept in one SQLite database file in WAL mode. Any number of processes may open
 // the same file at once; each write is a transaction, and a process that meets another's
@@ -38,6 +40,8 @@ class SqliteStore final : public Store {
   // (expiring stale active events, outbox timestamps).
   [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& path,
                                                                  const Clock& clock);
+
+  ~SqliteStore() override;
 
   // The statements behind the two lookups on every credential request, exposed so that
   // tests can check with EXPLAIN QUERY PLAN that they are answered from an index.
@@ -79,8 +83,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<Notification> GetNotification(std::string_view id) override;
 
  private:
-  SqliteStore(std::unique_ptr<SqliteDb> db, const Clock& clock)
-      : db_(std::move(db)), clock_(clock) {}
+  SqliteStore(std::unique_ptr<SqliteDb> db, const Clock& clock);
 
   Result<std::optional<Request>> QueryOneRequest(SqliteStatement& statement);
   Result<std::optional<Event>> QueryOneEvent(SqliteStatement& statement);
