@@ -449,19 +449,8 @@ Status SqliteStore::CreateEvent(const Event& event) {
   if (!transaction) {
     return std::unexpected(transaction.error());
   }
-  // An event that ran out but was never marked expired would trip the unique index;
-  // mark it now, inside the same transaction, so only a live event blocks.
-  {
-    auto sweep = db_->Prepare(kExpireStaleEventsSql, operation);
-    if (!sweep) {
-      return std::unexpected(sweep.error());
-    }
-    sweep->Bind(":invoker", event.invoker)
-        .Bind(":profile", event.profile)
-        .Bind(":now", clock_.Now());
-    if (auto ran = sweep->Run(); !ran) {
-      return ran;
-    }
+  if (auto swept = ExpireLapsedEvents(event, operation); !swept) {
+    return swept;
   }
   auto insert = db_->Prepare(kInsertEventSql, operation);
   if (!insert) {
@@ -479,29 +468,49 @@ Status SqliteStore::CreateEvent(const Event& event) {
       .Bind(":expires_at", event.expires_at)
       .Bind(":closed_by", event.closed_by)
       .Bind(":closed_reason", event.closed_reason);
-  if (auto ran = insert->Run(); ran) {
+  auto inserted = insert->Run();
+  if (inserted) {
     return transaction->Commit();
-  } else if (insert->constraint_violated() == SqliteStatement::Violation::kPrimaryKey) {
-    return Fail(ErrorCode::kConflict,
-                operation + ": a break-glass event with this id already exists");
-  } else if (insert->constraint_violated() != SqliteStatement::Violation::kUnique) {
-    return ran;
   }
-  // The one-active index refused it: name the event that holds the slot.
+  switch (insert->constraint_violated()) {
+    case SqliteStatement::Violation::kPrimaryKey:
+      return Fail(ErrorCode::kConflict,
+                  operation + ": a break-glass event with this id already exists");
+    case SqliteStatement::Violation::kUnique:
+      return std::unexpected(ActiveSlotTaken(event, operation));
+    case SqliteStatement::Violation::kNone:
+      break;
+  }
+  return inserted;
+}
+
+Status SqliteStore::ExpireLapsedEvents(const Event& event, std::string_view operation) {
+  // An event that ran out but was never marked expired would trip the unique index;
+  // the caller's transaction marks it now, so only a live event blocks.
+  auto sweep = db_->Prepare(kExpireStaleEventsSql, operation);
+  if (!sweep) {
+    return std::unexpected(sweep.error());
+  }
+  sweep->Bind(":invoker", event.invoker).Bind(":profile", event.profile).Bind(":now", clock_.Now());
+  return sweep->Run();
+}
+
+Error SqliteStore::ActiveSlotTaken(const Event& refused, std::string_view operation) {
+  // The one-active index refused the insert: name the event that holds the slot.
   auto select = db_->Prepare(kGetStoredActiveEventSql, operation);
   if (!select) {
-    return std::unexpected(select.error());
+    return select.error();
   }
-  select->Bind(":invoker", event.invoker).Bind(":profile", event.profile);
+  select->Bind(":invoker", refused.invoker).Bind(":profile", refused.profile);
   auto existing = QueryOneEvent(*select);
   if (!existing) {
-    return std::unexpected(existing.error());
+    return existing.error();
   }
   if (!*existing) {
-    return Fail(ErrorCode::kConflict, operation + ": " + event.invoker +
-                                          " already has an active event on " + event.profile);
+    return Error(ErrorCode::kConflict, std::string(operation) + ": " + refused.invoker +
+                                           " already has an active event on " + refused.profile);
   }
-  return std::unexpected(OneActiveEventConflict(**existing));
+  return OneActiveEventConflict(**existing);
 }
 
 Result<Event> SqliteStore::GetEvent(std::string_view id) {

@@ -88,6 +88,8 @@ class SqliteStore final : public Store {
   Result<std::optional<Request>> QueryOneRequest(SqliteStatement& statement);
   Result<std::optional<Event>> QueryOneEvent(SqliteStatement& statement);
   Result<std::optional<Notification>> ReadNotification(std::int64_t id, std::string_view operation);
+  Status ExpireLapsedEvents(const Event& event, std::string_view operation);
+  Error ActiveSlotTaken(const Event& refused, std::string_view operation);
   enum class NotificationOutcome { kDelivered, kFailed, kAbandoned };
   Status FinishNotification(std::string_view id, NotificationOutcome outcome,
                             std::string_view error, std::optional<TimePoint> next_attempt_at);
