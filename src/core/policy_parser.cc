@@ -134,10 +134,14 @@ struct Field {
   YAML::Node value;
 };
 
-using Fields = std::vector<Field>;
+// The known keys of a mapping, and the known keys that unknown ones look like typos of.
+struct Fields {
+  std::vector<Field> entries;
+  std::vector<std::string> misspelled;
+};
 
 const Field* Find(const Fields& fields, std::string_view key) {
-  for (const Field& field : fields) {
+  for (const Field& field : fields.entries) {
     if (field.key == key) {
       return &field;
     }
@@ -255,10 +259,14 @@ Fields Parser::ReadMapping(const YAML::Node& node, KeyList known, const std::str
     }
     const std::string& name = key.Scalar();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      Report(
-          PolicyErrorKind::kUnknownKey, key.Mark(),
-          "unknown key " + Quote(name) + " in " + where +
-              SuggestionOr(name, known_strings, " (known keys: " + JoinWords(known, ", ") + ")"));
+      const std::optional<std::string> meant = Closest(name, known_strings);
+      Report(PolicyErrorKind::kUnknownKey, key.Mark(),
+             "unknown key " + Quote(name) + " in " + where +
+                 (meant ? " (did you mean " + Quote(*meant) + "?)"
+                        : " (known keys: " + JoinWords(known, ", ") + ")"));
+      if (meant) {
+        fields.misspelled.push_back(*meant);
+      }
       continue;
     }
     if (const Field* first = Find(fields, name)) {
@@ -267,7 +275,7 @@ Fields Parser::ReadMapping(const YAML::Node& node, KeyList known, const std::str
                  std::to_string(first->key_node.Mark().line + 1) + ")");
       continue;
     }
-    fields.push_back(Field{name, key, it->second});
+    fields.entries.push_back(Field{name, key, it->second});
   }
   return fields;
 }
@@ -275,7 +283,11 @@ Fields Parser::ReadMapping(const YAML::Node& node, KeyList known, const std::str
 const Field* Parser::Require(const Fields& fields, std::string_view key, const YAML::Node& owner,
                              const std::string& where) {
   const Field* field = Find(fields, key);
-  if (field == nullptr) {
+  // A misspelled key was reported already, with the right spelling: saying that the key
+  // is missing too would only bury that message.
+  const bool misspelled =
+      std::find(fields.misspelled.begin(), fields.misspelled.end(), key) != fields.misspelled.end();
+  if (field == nullptr && !misspelled) {
     Report(PolicyErrorKind::kMissingKey, owner.Mark(),
            "missing required key " + Quote(key) + " in " + where);
   }
@@ -472,7 +484,11 @@ std::optional<TimeCondition> Parser::ReadTime(const Field& field, const std::str
   if (const Field* timezone = Find(fields, "timezone")) {
     ReadTimezone(*timezone, where, time);
   }
-  if (days == nullptr && hours == nullptr) {
+  const auto misspelled = [&](std::string_view key) {
+    return std::find(fields.misspelled.begin(), fields.misspelled.end(), key) !=
+           fields.misspelled.end();
+  };
+  if (days == nullptr && hours == nullptr && !misspelled("days") && !misspelled("hours")) {
     Report(PolicyErrorKind::kMissingKey, field.key_node.Mark(),
            Quote(field.key) + " in " + where + " needs 'days' or 'hours'");
   }
@@ -535,7 +551,7 @@ std::optional<AutoApprove> Parser::ReadAutoApprove(const Field& field, const std
   if (const Field* max_duration = Find(fields, "max_duration")) {
     auto_approve.max_duration = ReadDuration(*max_duration, where);
   }
-  if (fields.empty() && field.value.size() == 0) {
+  if (fields.entries.empty() && field.value.size() == 0) {
     // An empty auto_approve would approve every request by itself: surely not meant.
     Report(
         PolicyErrorKind::kMissingKey, field.key_node.Mark(),
