@@ -81,9 +81,13 @@ Decision Decision::Matched(const CompiledPolicy& policy, std::size_t rule_index)
 }
 
 Decision Decision::NoMatch(std::string_view user, std::string_view profile) {
+  // Built in place: one allocation, on the deny path only.
+  constexpr std::string_view kStart = "no rule matched profile '";
+  constexpr std::string_view kMiddle = "' for user '";
   Decision decision;
-  decision.no_match_reason_ =
-      "no rule matched profile '" + std::string(profile) + "' for user '" + std::string(user) + "'";
+  std::string& reason = decision.no_match_reason_;
+  reason.reserve(kStart.size() + profile.size() + kMiddle.size() + user.size() + 1);
+  reason.append(kStart).append(profile).append(kMiddle).append(user).append("'");
   return decision;
 }
 

@@ -429,18 +429,19 @@ std::optional<HourWindow> Parser::ReadHours(const Field& field, const std::strin
   const Fields fields = ReadMapping(field.value, kHoursKeys, where);
   const Field* start_field = Require(fields, "start", field.value, "'hours' of " + where);
   const Field* end_field = Require(fields, "end", field.value, "'hours' of " + where);
-  std::optional<int> start = start_field ? ReadHour(*start_field, where) : std::nullopt;
-  std::optional<int> end = end_field ? ReadHour(*end_field, where) : std::nullopt;
-  if (!start || !end) {
+  // -1 stands for "absent or invalid" (already reported).
+  const int start = start_field ? ReadHour(*start_field, where).value_or(-1) : -1;
+  const int end = end_field ? ReadHour(*end_field, where).value_or(-1) : -1;
+  if (start < 0 || end < 0) {
     return std::nullopt;
   }
-  if (*start == *end) {
+  if (start == end) {
     Report(PolicyErrorKind::kInvalidValue, end_field->value.Mark(),
-           "'start' and 'end' are both " + FormatMinuteOfDay(*start) + " in 'hours' of " + where +
+           "'start' and 'end' are both " + FormatMinuteOfDay(start) + " in 'hours' of " + where +
                " (a window needs two different times)");
     return std::nullopt;
   }
-  return HourWindow{*start, *end};
+  return HourWindow{start, end};
 }
 
 void Parser::ReadTimezone(const Field& field, const std::string& where, TimeCondition& time) {
