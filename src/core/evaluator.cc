@@ -276,7 +276,8 @@ Decision Evaluate(const CompiledPolicy& policy, std::string_view user, std::stri
       }
     }
     if (const std::uint64_t hits = candidates & open; hits != 0) {
-      return Decision::Matched(policy, w * kBitsPerWord + std::countr_zero(hits));
+      return Decision::Matched(policy,
+                               w * kBitsPerWord + static_cast<std::size_t>(std::countr_zero(hits)));
     }
   }
   return Decision::NoMatch(user, profile);

@@ -1,5 +1,6 @@
 #include "core/policy_parser.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <span>
+#include <sstream>
 #include <utility>
 
 #include "core/duration.h"
@@ -149,13 +151,48 @@ const Field* Find(const Fields& fields, std::string_view key) {
   return nullptr;
 }
 
+// Notes where each YAML document starts; nothing else of the events is needed.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> marks;
+};
+
+// Returns where a second document begins, if the text has one. yaml-cpp 0.7's LoadAll
+// never returns on some malformed input (a stray ","), so this takes at most two parser
+// steps instead. Throws what yaml-cpp throws.
+std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) {
+    return std::nullopt;
+  }
+  return starts.marks.size() >= 2 ? starts.marks[1] : YAML::Mark();
+}
+
 // Returns the value of a rule's first `name` key when it is a usable name, before the
 // rule's keys are checked, so that even the first message about the rule can name it.
 std::optional<std::string> PeekName(const YAML::Node& rule) {
   for (auto it = rule.begin(); it != rule.end(); ++it) {
-    if (it->first.IsScalar() && it->first.Scalar() == "name") {
-      if (it->second.IsScalar() && !it->second.Scalar().empty()) {
-        return it->second.Scalar();
+    // yaml-cpp's iterators hand out temporaries: keep copies, never references.
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    if (key.IsScalar() && key.Scalar() == "name") {
+      if (value.IsScalar() && !value.Scalar().empty()) {
+        return value.Scalar();
       }
       return std::nullopt;
     }
@@ -251,13 +288,14 @@ Fields Parser::ReadMapping(const YAML::Node& node, KeyList known, const std::str
   Fields fields;
   std::vector<std::string> known_strings = ToStrings(known);
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // yaml-cpp's iterators hand out temporaries: keep copies, never references.
+    const YAML::Node key = it->first;
     if (!key.IsScalar()) {
       Report(PolicyErrorKind::kWrongType, key.Mark(),
              "expected a string key in " + where + ", got " + std::string(DescribeType(key)));
       continue;
     }
-    const std::string& name = key.Scalar();
+    const std::string name = key.Scalar();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       const std::optional<std::string> meant = Closest(name, known_strings);
       Report(PolicyErrorKind::kUnknownKey, key.Mark(),
@@ -749,19 +787,22 @@ void Parser::ReadTop(const YAML::Node& root) {
 ParseOutcome Parser::Run(std::string_view yaml) {
   // yaml-cpp reports malformed input by throwing; this is the boundary where that stops.
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.empty() || documents[0].IsNull()) {
+    const std::string text(yaml);
+    const YAML::Node root = YAML::Load(text);
+    std::optional<YAML::Mark> second;
+    if (!root.IsDefined() || root.IsNull()) {
       Report(PolicyErrorKind::kSyntax, YAML::Mark(),
              "the policy is empty (want a mapping with 'version' and 'rules')");
-    } else if (documents.size() > 1) {
-      Report(PolicyErrorKind::kSyntax, documents[1].Mark(),
+    } else if ((second = SecondDocument(text))) {
+      // Rules after a "---" would otherwise be silently ignored.
+      Report(PolicyErrorKind::kSyntax, *second,
              "more than one YAML document (a policy is exactly one)");
-    } else if (!documents[0].IsMap()) {
-      Report(PolicyErrorKind::kWrongType, documents[0].Mark(),
+    } else if (!root.IsMap()) {
+      Report(PolicyErrorKind::kWrongType, root.Mark(),
              "expected a mapping with 'version' and 'rules' at the top of the policy, got " +
-                 std::string(DescribeType(documents[0])));
+                 std::string(DescribeType(root)));
     } else {
-      ReadTop(documents[0]);
+      ReadTop(root);
     }
   } catch (const YAML::Exception& e) {
     Report(PolicyErrorKind::kSyntax, e.mark, "YAML syntax error: " + e.msg);
