@@ -22,7 +22,7 @@ class CompiledPolicy;
 
 // The result of evaluating the access rules for one (user, profile, instant).
 // For a matched rule, rule_name() and reason() point into the CompiledPolicy that made
-// the Decision, which must outlive it. A Decision is cheap to copy.
+// the Decision, which must outlive it; copies of a Decision stay valid on the same terms.
 class Decision {
  public:
   // A decision by rule `rule_index` of `policy`.

@@ -819,15 +819,8 @@ ParseOutcome Parser::Run(std::string_view yaml) {
   std::stable_sort(errors_.begin(), errors_.end(), [](const PolicyError& a, const PolicyError& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
-  const std::size_t total = outcome.error_count;
-  if (total > kMaxPolicyErrors) {
-    errors_.resize(kMaxPolicyErrors - 1);
-    PolicyError more;
-    more.kind = PolicyErrorKind::kTooManyErrors;
-    more.line = errors_.back().line;
-    more.column = errors_.back().column;
-    more.message = "too many errors; " + std::to_string(total - errors_.size()) + " more not shown";
-    errors_.push_back(std::move(more));
+  if (errors_.size() > kMaxPolicyErrors) {
+    errors_.resize(kMaxPolicyErrors);  // error_count still says how many there were
   }
   outcome.errors = std::move(errors_);
   return outcome;

@@ -23,7 +23,6 @@ enum class PolicyErrorKind {
   kMissingKey,     // a required key is absent, or a section needs one of several keys
   kInvalidValue,   // right type, wrong value: weekday, hour, timezone, duration, ...
   kDuplicateName,  // two rules of one section share a name
-  kTooManyErrors,  // the last error of a capped list: how many more were found
 };
 
 // One problem in a policy document, at a 1-based line and column of the source.
@@ -38,12 +37,11 @@ struct PolicyError {
   std::string ToString() const;
 };
 
-// At most this many errors are reported; when more were found, the last entry has kind
-// kTooManyErrors and says how many were left out.
+// At most this many errors are listed; ParseOutcome::error_count says how many were found.
 inline constexpr std::size_t kMaxPolicyErrors = 100;
 
-// The result of reading a policy: either a policy and no errors, or every error found
-// (in source order, capped as above) and no policy.
+// The result of reading a policy: either a policy and no errors, or the errors found (in
+// source order, the first kMaxPolicyErrors of them) and no policy.
 struct ParseOutcome {
   std::optional<Policy> policy;
   std::vector<PolicyError> errors;

@@ -603,8 +603,7 @@ TEST(PolicyParserTest, CapsTheListOfErrors) {
   ASSERT_EQ(outcome.errors.size(), kMaxPolicyErrors);
   EXPECT_EQ(outcome.error_count, 300u);
   EXPECT_EQ(outcome.errors.front().line, 6);
-  EXPECT_EQ(outcome.errors.back().kind, PolicyErrorKind::kTooManyErrors);
-  EXPECT_EQ(outcome.errors.back().message, "too many errors; 201 more not shown");
+  EXPECT_EQ(outcome.errors.back().line, 6 + 99 * 4);  // the first hundred, in order
 
   auto first = ParsePolicy(yaml, "p.yaml");
   ASSERT_FALSE(first.has_value());
