@@ -193,7 +193,7 @@ class ProfileReader {
   Status ReadText(Profile& profile) const;
   Status ReadNumbersAndFlags(Profile& profile) const;
   Status ReadSecrets(Profile& profile) const;
-  void ReadServiceEndpoints(Profile& profile) const;
+  Status ReadServiceEndpoints(Profile& profile) const;
 
   std::string_view name_;
   const std::map<std::string, ProfileValue>& raw_;
@@ -211,12 +211,11 @@ Result<Profile> ProfileReader::Read() const {
     profile.origins.emplace(key, entry.origin);
   }
   for (auto step : {&ProfileReader::ReadText, &ProfileReader::ReadNumbersAndFlags,
-                    &ProfileReader::ReadSecrets}) {
+                    &ProfileReader::ReadSecrets, &ProfileReader::ReadServiceEndpoints}) {
     if (Status status = (this->*step)(profile); !status) {
       return std::unexpected(status.error());
     }
   }
-  ReadServiceEndpoints(profile);
   return profile;
 }
 
@@ -296,15 +295,20 @@ Status ProfileReader::ReadSecrets(Profile& profile) const {
 }
 
 // `services = NAME` points at a [services NAME] section whose `sts =` (etc.) blocks may
-// set endpoint_url. As in botocore, a missing section or a malformed block is ignored.
-void ProfileReader::ReadServiceEndpoints(Profile& profile) const {
-  const auto services_key = raw_.find("services");
-  if (services_key == raw_.end() || services_key->second.value.sub_section.has_value()) {
-    return;
+// set endpoint_url.
+Status ProfileReader::ReadServiceEndpoints(Profile& profile) const {
+  Result<std::optional<std::string>> name = Text("services", IfEmpty::kAbsent);
+  if (!name) {
+    return std::unexpected(name.error());
   }
-  const auto section = services_.find(services_key->second.value.text);
-  if (section == services_.end()) {
-    return;
+  profile.services = std::move(*name);
+  if (!profile.services.has_value()) {
+    return {};
+  }
+  const auto section = services_.find(*profile.services);
+  profile.services_section_exists = section != services_.end();
+  if (!profile.services_section_exists) {
+    return {};
   }
   for (const auto& [service, value] : section->second.values) {
     if (!value.sub_section.has_value()) {
@@ -317,6 +321,7 @@ void ProfileReader::ReadServiceEndpoints(Profile& profile) const {
     profile.service_endpoint_urls.emplace(
         service, ServiceEndpointUrl{url->second, {std::string(config_path_), value.line}});
   }
+  return {};
 }
 
 }  // namespace

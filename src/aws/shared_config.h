@@ -63,8 +63,12 @@ struct Profile {
   // such keys to credential_process, and credential_process to keys in the config file.
   bool access_key_in_credentials_file = false;
 
-  // Endpoint URLs from the `[services NAME]` section this profile names with
-  // `services = NAME`, keyed by lower-case service id ("sts", "dynamodb").
+  // `services = NAME`: the `[services NAME]` section that holds per-service settings,
+  // whether that section exists (the CLI fails when it does not, once it looks for an
+  // endpoint there), and the endpoint URLs it sets, keyed by lower-case service id
+  // ("sts", "dynamodb"). A service block that is not indented is ignored.
+  std::optional<std::string> services;
+  bool services_section_exists = false;
   std::map<std::string, ServiceEndpointUrl> service_endpoint_urls;
 
   // Every key of the profile, with its origin, except aws_secret_access_key,

@@ -430,8 +430,15 @@ TEST(SharedConfigTest, ServiceEndpointsComeFromTheNamedServicesSection) {
   ASSERT_EQ(a.service_endpoint_urls.size(), 1u);
   EXPECT_EQ(a.service_endpoint_urls.at("sts").url, "http://127.0.0.1:5000");
   EXPECT_EQ(a.service_endpoint_urls.at("sts").origin.ToString(), "/home/u/.aws/config: line 2");
-  EXPECT_TRUE(MustGet(shared, "b").service_endpoint_urls.empty());
-  EXPECT_TRUE(MustGet(shared, "c").service_endpoint_urls.empty());
+  EXPECT_EQ(a.services, "moto");
+  EXPECT_TRUE(a.services_section_exists);
+  const Profile b = MustGet(shared, "b");
+  EXPECT_EQ(b.services, "missing");
+  EXPECT_FALSE(b.services_section_exists);
+  EXPECT_TRUE(b.service_endpoint_urls.empty());
+  const Profile c = MustGet(shared, "c");
+  EXPECT_EQ(c.services, std::nullopt);
+  EXPECT_TRUE(c.service_endpoint_urls.empty());
 }
 
 TEST(SharedConfigTest, UnknownProfileListsTheClosestKnownOnes) {
