@@ -155,11 +155,12 @@ Result<int> ParseDurationSeconds(std::string_view text, const ValueOrigin& origi
                                  std::string_view profile) {
   constexpr int kMin = 900;
   constexpr int kMax = 43200;
+  // Nine digits cannot overflow, and longer text is out of range anyway.
+  bool valid = !text.empty() && text.size() <= 9 &&
+               std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; });
   long long seconds = 0;
-  bool valid = !text.empty() && text.size() <= 9;
-  for (char c : text) {
-    valid = valid && c >= '0' && c <= '9';
-    seconds = seconds * 10 + (c - '0');
+  for (std::size_t i = 0; valid && i < text.size(); ++i) {
+    seconds = seconds * 10 + (text[i] - '0');
   }
   if (!valid || seconds < kMin || seconds > kMax) {
     return Fail(ErrorCode::kInvalidInput,
