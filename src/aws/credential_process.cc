@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -99,6 +100,66 @@ int RemainingMs(Clock::time_point deadline) {
   return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
+std::unexpected<Error> TimedOut(std::chrono::milliseconds timeout) {
+  return Fail(ErrorCode::kUnavailable,
+              "timed out after " + Seconds(timeout) + "; the process was killed");
+}
+
+// Reads `fd` to its end into `out`. Fails when `deadline` passes, when more than `limit`
+// bytes arrive, or when poll fails; the caller then kills the process.
+Status ReadToEnd(int fd, Clock::time_point deadline, std::chrono::milliseconds timeout,
+                 std::size_t limit, std::string& out) {
+  char buffer[4096];
+  while (true) {
+    const int wait_ms = RemainingMs(deadline);
+    if (wait_ms == 0) {
+      return TimedOut(timeout);
+    }
+    pollfd poll_fd{fd, POLLIN, 0};
+    const int ready = poll(&poll_fd, 1, wait_ms);
+    if (ready < 0 && errno != EINTR) {
+      return Fail(ErrorCode::kUnavailable,
+                  "waiting for output: " + std::string(std::strerror(errno)));
+    }
+    if (ready <= 0) {
+      continue;
+    }
+    const ssize_t got = read(fd, buffer, sizeof(buffer));
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
+      continue;
+    }
+    if (got <= 0) {
+      return {};  // end of output (a read error ends it too)
+    }
+    out.append(buffer, static_cast<std::size_t>(got));
+    if (out.size() > limit) {
+      return Fail(ErrorCode::kInvalidInput, "wrote more than " + std::to_string(limit) +
+                                                " bytes to stdout; the process was killed");
+    }
+  }
+}
+
+// Waits until `deadline` for `pid` to end and returns its wait status; kills it when the
+// deadline passes. A process may close stdout long before it exits.
+Result<int> WaitForExit(pid_t pid, Clock::time_point deadline, std::chrono::milliseconds timeout) {
+  while (true) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      return status;
+    }
+    if (done < 0 && errno != EINTR) {
+      return Fail(ErrorCode::kUnavailable,
+                  "waiting for the process: " + std::string(std::strerror(errno)));
+    }
+    if (RemainingMs(deadline) == 0) {
+      KillAndReap(pid);
+      return TimedOut(timeout);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 Result<ProcessOutput> ShellProcessRunner::Run(std::string_view command) {
@@ -115,64 +176,22 @@ Result<ProcessOutput> ShellProcessRunner::Run(std::string_view command) {
   }
 
   const Clock::time_point deadline = Clock::now() + timeout_;
-  auto timed_out = [&] {
-    KillAndReap(*pid);
-    return Fail(ErrorCode::kUnavailable,
-                "timed out after " + Seconds(timeout_) + "; the process was killed");
-  };
-
   ProcessOutput output;
-  char buffer[4096];
-  while (true) {
-    const int wait_ms = RemainingMs(deadline);
-    if (wait_ms == 0) {
-      return timed_out();
-    }
-    pollfd poll_fd{pipe_fds[0], POLLIN, 0};
-    const int ready = poll(&poll_fd, 1, wait_ms);
-    if (ready < 0 && errno != EINTR) {
-      KillAndReap(*pid);
-      return Fail(ErrorCode::kUnavailable,
-                  "waiting for output: " + std::string(std::strerror(errno)));
-    }
-    if (ready <= 0) {
-      continue;
-    }
-    const ssize_t got = read(pipe_fds[0], buffer, sizeof(buffer));
-    if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
-      continue;
-    }
-    if (got <= 0) {
-      break;  // end of output (or a read error, which ends it too)
-    }
-    output.standard_output.append(buffer, static_cast<std::size_t>(got));
-    if (output.standard_output.size() > output_limit_) {
-      KillAndReap(*pid);
-      return Fail(ErrorCode::kInvalidInput, "wrote more than " + std::to_string(output_limit_) +
-                                                " bytes to stdout; the process was killed");
-    }
+  if (Status read =
+          ReadToEnd(pipe_fds[0], deadline, timeout_, output_limit_, output.standard_output);
+      !read) {
+    KillAndReap(*pid);
+    return std::unexpected(read.error());
   }
 
-  // Output is closed; give the process what is left of the timeout to exit.
-  int status = 0;
-  while (true) {
-    const pid_t done = waitpid(*pid, &status, WNOHANG);
-    if (done == *pid) {
-      break;
-    }
-    if (done < 0 && errno != EINTR) {
-      return Fail(ErrorCode::kUnavailable,
-                  "waiting for the process: " + std::string(std::strerror(errno)));
-    }
-    if (RemainingMs(deadline) == 0) {
-      return timed_out();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  Result<int> status = WaitForExit(*pid, deadline, timeout_);
+  if (!status) {
+    return std::unexpected(status.error());
   }
-  if (WIFSIGNALED(status)) {
-    output.signal = WTERMSIG(status);
-  } else if (WIFEXITED(status)) {
-    output.exit_status = WEXITSTATUS(status);
+  if (WIFSIGNALED(*status)) {
+    output.signal = WTERMSIG(*status);
+  } else if (WIFEXITED(*status)) {
+    output.exit_status = WEXITSTATUS(*status);
   }
   return output;
 }
