@@ -1,14 +1,11 @@
 // `sentinel credentials` and `sentinel exec` (SPEC 4.1, 4.2, 5).
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "app/issue.h"
 #include "app/random.h"
+#include "cli/child_process.h"
 #include "cli/commands.h"
 #include "cli/exec_env.h"
 #include "cli/output.h"
@@ -61,7 +58,9 @@ Result<Issued> Issue(Context& context, const IssueFlags& flags) {
   }
   request.role_arn = profile->role_arn;
   request.external_id = profile->external_id;
-  request.profile_duration = profile->duration_seconds;
+  if (profile->duration_seconds) {
+    request.profile_duration = std::chrono::seconds(*profile->duration_seconds);
+  }
 
   auto session = context.OpenSession(flags.profile, flags.region);
   if (!session) {
@@ -132,25 +131,13 @@ int RunExec(Context& context, const IssueFlags& flags, std::vector<std::string> 
       BuildExecEnvironment(ParentEnvironment(), issued->session.credentials,
                            issued->session.expiration, issued->region, flags.profile);
 
-  std::vector<char*> argv;
-  for (std::string& arg : command) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const std::string& entry : env) {
-    envp.push_back(const_cast<char*>(entry.c_str()));
-  }
-  envp.push_back(nullptr);
-
-  // Replacing sentinel with the command means signals reach it directly and its exit
-  // status (or 128+N after signal N, as the shell reports it) is what the caller sees.
   std::fflush(nullptr);
-  ::execvpe(argv[0], argv.data(), envp.data());
-  const int error = errno;
-  ReportError(Error(ErrorCode::kInvalidInput,
-                    "exec: running '" + command[0] + "': " + std::strerror(error)));
-  return error == ENOENT ? 127 : 126;
+  auto status = RunChild(command, env);
+  if (!status) {
+    ReportError(status.error());
+    return 127;
+  }
+  return *status;
 }
 
 }  // namespace

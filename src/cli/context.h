@@ -11,6 +11,7 @@
 #include "app/decision_log.h"
 #include "app/ports.h"
 #include "app/settings.h"
+#include "aws/credential_chain.h"
 #include "aws/credentials.h"
 #include "aws/environment.h"
 #include "aws/http.h"
@@ -18,6 +19,7 @@
 #include "aws/sts.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "store/store.h"
 
 namespace sentinel::cli {
 
@@ -85,6 +87,9 @@ class Context {
   // The configured decision log.
   [[nodiscard]] Result<std::unique_ptr<app::DecisionLog>> OpenDecisionLog();
 
+  // The configured state store, opened once and kept for the command.
+  [[nodiscard]] Result<store::Store*> OpenStore();
+
  private:
   GlobalFlags flags_;
   std::unique_ptr<aws::Environment> env_;
@@ -92,6 +97,7 @@ class Context {
   std::optional<app::Settings> settings_;
   std::optional<aws::SharedConfig> aws_config_;
   std::unique_ptr<aws::HttpClient> http_;
+  std::unique_ptr<store::Store> store_;
 };
 
 }  // namespace sentinel::cli

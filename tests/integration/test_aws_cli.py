@@ -137,7 +137,8 @@ class WhoamiTest(MotoTestCase):
         self.assertTrue(files)
         for path in files:
             self.assertEqual(os.stat(path).st_mode & 0o777, 0o600, path)
-            self.assertNoSecrets(open(path).read())
+            with open(path) as f:
+                self.assertNoSecrets(f.read())
 
 
 class PolicyCommandTest(MotoTestCase):

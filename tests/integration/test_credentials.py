@@ -58,9 +58,11 @@ class CredentialsTest(MotoTestCase):
         self.assertEqual(entry["expiration"], doc["Expiration"])
         self.assertTrue(entry["policy"].startswith("file:" + self.box.policy_path), entry)
         self.assertEqual(stat.S_IMODE(os.stat(self.box.log_path).st_mode), 0o600)
-        self.assertNoSecrets(result.stderr, open(self.box.log_path).read())
-        self.assertNotIn(doc["SecretAccessKey"], open(self.box.log_path).read())
-        self.assertNotIn(doc["SessionToken"], open(self.box.log_path).read())
+        with open(self.box.log_path) as f:
+            log = f.read()
+        self.assertNoSecrets(result.stderr, log)
+        self.assertNotIn(doc["SecretAccessKey"], log)
+        self.assertNotIn(doc["SessionToken"], log)
 
     def test_denied_by_rule_prints_nothing_and_exits_3(self):
         self.box.write_aws_config(user="eve")
@@ -210,9 +212,11 @@ class CredentialsTest(MotoTestCase):
         os.chmod(script, 0o700)
         with open(self.box.aws_dir + "/config", "a") as f:
             f.write(f"\n[profile bob-process]\ncredential_process = {script}\n"
-                    "[profile staging]\nrole_arn = arn:aws:iam::123456789012:role/Staging\n"
+                    "[profile staging-bob]\nrole_arn = arn:aws:iam::123456789012:role/Staging\n"
                     "source_profile = bob-process\n")
-        result = self.box.run("credentials", "--profile", "staging")
+        self.box.write_policy('version: "1"\nrules:\n  - name: bob\n    effect: allow\n'
+                              '    conditions: {users: [bob]}\n')
+        result = self.box.run("credentials", "--profile", "staging-bob")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.box.log_entries()[0]["user"], "bob")
         self.assertNoSecrets(result.stderr)
@@ -271,7 +275,7 @@ class StsFailureTest(MotoTestCase):
         self.assertIn("hint:", result.stderr)
 
     def test_request_carries_source_identity_rules(self):
-        user = "very.long.user.name+" + "x" * 60 + "@example.com"
+        user = "very.long.user.name+" + "x" * 30 + "@example.com"  # 62: a valid session name
         self.box.write_policy('version: "1"\nrules:\n  - name: all\n    effect: allow\n'
                               '    conditions: {}\n')
         with open(self.box.aws_dir + "/config", "a") as f:
