@@ -29,6 +29,7 @@ int Main(int argc, char** argv) {
   RegisterExec(app, action);
   RegisterWhoami(app, action);
   RegisterPolicy(app, action);
+  RegisterInit(app, action);
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,10 @@ void RegisterCredentials(CLI::App& app, CommandAction& action);
 void RegisterExec(CLI::App& app, CommandAction& action);
 void RegisterWhoami(CLI::App& app, CommandAction& action);
 void RegisterPolicy(CLI::App& app, CommandAction& action);
+void RegisterInit(CLI::App& app, CommandAction& action);
+
+// The example policy `sentinel init` writes.
+std::string_view ExamplePolicy();
 
 // Runs sentinel with the process's arguments; returns the exit status.
 int Main(int argc, char** argv);
