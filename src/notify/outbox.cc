@@ -32,7 +32,7 @@ std::chrono::seconds RetryDelay(int attempts, const OutboxOptions& options) {
 aws::CurlHttpClientOptions DeliveryHttpOptions() {
   aws::CurlHttpClientOptions options;
   options.connect_timeout = std::chrono::milliseconds(1000);
-  options.attempt_timeout = std::chrono::milliseconds(2000);
+  options.attempt_timeout = std::chrono::milliseconds(1500);
   options.max_attempts = 2;
   options.backoff_base = std::chrono::milliseconds(100);
   options.backoff_cap = std::chrono::milliseconds(250);
@@ -88,10 +88,18 @@ void OutboxNotifier::NotifyOrReport(const app::LifecycleEvent& event) {
   }
 
   const TimePoint now = clock_.Now();
+  const auto started = std::chrono::steady_clock::now();
   DeliveryCounts unused;
   for (std::size_t i = 0; i < channels_.size(); ++i) {
     Channel& channel = *channels_[i];
     const Delivery delivery{ids[i], event.type, body};
+    // Everything is queued already, so stopping here delays notifications but does not
+    // hold up the lifecycle change (break-glass above all) that is being announced.
+    if (std::chrono::steady_clock::now() - started >= options_.notify_budget) {
+      Debug("notify: " + std::string(channel.name()) + ": time budget spent; " +
+            Describe(delivery) + (ids[i].empty() ? " lost: not queued" : " waits in the outbox"));
+      continue;
+    }
     if (ids[i].empty()) {
       DeliverUnqueued(channel, delivery, now);
       continue;

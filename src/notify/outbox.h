@@ -37,6 +37,9 @@ struct OutboxOptions {
   int max_per_pass = 20;
   // ...and claims no more once this much (steady) time has passed since it began.
   std::chrono::milliseconds pass_budget{5000};
+  // Notify tries no further channel once this much (steady) time has passed since it
+  // began; those notifications wait in the outbox (or, unqueued, are lost and reported).
+  std::chrono::milliseconds notify_budget{2000};
   // Receives one line per notable step (queued, delivered, retry scheduled, abandoned,
   // store or channel failure). Lines never hold a secret or a notification's body.
   std::function<void(std::string_view)> debug;
@@ -56,8 +59,8 @@ struct DeliveryCounts {
 std::chrono::seconds RetryDelay(int attempts, const OutboxOptions& options);
 
 // CurlHttpClient options for delivery from a command-line process: connect timeout 1 s,
-// 2 s per attempt, 2 attempts with a pause of at most 250 ms, so one delivery takes at most
-// about 4.3 s even against a server that accepts and never answers, and fails at once
+// 1.5 s per attempt, 2 attempts with a pause of at most 250 ms, so one delivery takes at
+// most about 3.3 s even against a server that accepts and never answers, and fails at once
 // against a closed port. Adjust the fields to taste; keep OutboxOptions::lease above the
 // worst case.
 aws::CurlHttpClientOptions DeliveryHttpOptions();
@@ -70,7 +73,8 @@ aws::CurlHttpClientOptions DeliveryHttpOptions();
 //   1. queues NotificationBody(event) in the outbox (Store::EnqueueNotification) for
 //      every channel;
 //   2. tries each channel once, right away, unless that channel already failed in this
-//      process and its retry time has not come (then the notification just waits);
+//      process and its retry time has not come, or options.notify_budget is spent (then
+//      the notification just waits);
 //   3. records the outcome: delivered (MarkDelivered), permanent failure (MarkAbandoned),
 //      other failure (MarkFailed, next try after RetryDelay(0)).
 // If queueing fails (the store is down), the channel is still tried once directly; if that
@@ -80,9 +84,11 @@ aws::CurlHttpClientOptions DeliveryHttpOptions();
 // Notify is sending). Webhook receivers can de-duplicate on X-Sentinel-Delivery.
 //
 // Neither Notify nor DeliverDue ever throws or fails; every failure is recorded in the
-// outbox and reported through options.debug. How long they take is bounded by the
-// channels' HTTP options (DeliveryHttpOptions), one failed try per channel per retry
-// period, and for DeliverDue by max_per_pass and pass_budget.
+// outbox and reported through options.debug. Each is bounded in time: Notify by
+// notify_budget plus one delivery (a store that waits on another process's lock aside),
+// DeliverDue by pass_budget plus one delivery, where one delivery is bounded by the
+// channel's HTTP options (DeliveryHttpOptions: about 3.3 s at worst) and a channel that
+// failed is not tried again in the same process before its retry time.
 //
 // Holds `store` and `clock` by reference; they must outlive it. Not thread-safe: use one
 // notifier per thread, like the Store.

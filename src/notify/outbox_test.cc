@@ -322,6 +322,22 @@ TEST_F(OutboxTest, ASpentTimeBudgetStopsThePass) {
   EXPECT_THAT(debug_, ::testing::Contains(HasSubstr("time budget spent")));
 }
 
+TEST_F(OutboxTest, ASpentNotifyBudgetLeavesTheRestQueued) {
+  auto* webhook = new ScriptedChannel("webhook");
+  auto* sns = new ScriptedChannel("sns");
+  OutboxOptions options;
+  options.notify_budget = milliseconds(0);
+  auto notifier = Notifier(*store_, {webhook, sns}, options);
+  notifier->Notify(Invoked());
+  EXPECT_TRUE(webhook->sent.empty());
+  EXPECT_TRUE(sns->sent.empty());
+  EXPECT_EQ(Get("1").state, NotificationState::kPending);
+  EXPECT_EQ(Get("2").state, NotificationState::kPending);
+  EXPECT_THAT(debug_, ::testing::Contains("notify: sns: time budget spent; breakglass.invoked "
+                                          "(outbox 2) waits in the outbox"));
+  EXPECT_EQ(notifier->DeliverDue(kT0), Counts(2));
+}
+
 TEST_F(OutboxTest, WithNoChannelsNothingIsQueuedOrClaimed) {
   const std::string queued = Queue("webhook", NotificationBody(Invoked()));
   auto notifier = Notifier(*store_, {});
