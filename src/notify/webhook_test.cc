@@ -1,16 +1,13 @@
 #include "notify/webhook.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/params.h>
 
-#include <array>
 #include <map>
 #include <string>
 
 #include "aws/curl_http_client.h"
 #include "aws/test_support/test_http_server.h"
+#include "notify/test_support/outbox_fixtures.h"
 
 namespace sentinel::notify {
 namespace {
@@ -18,39 +15,11 @@ namespace {
 using aws::test_support::CannedResponse;
 using aws::test_support::TestHttpServer;
 using std::chrono::milliseconds;
+using test_support::HexHmacSha256;
 
 constexpr std::string_view kBody =
     R"({"type":"request.approved","time":"2026-12-03T17:04:05Z","actor":"carol",)"
     R"("request":{"id":"0123456789abcdef","justification":"ship it, é"}})";
-
-// HMAC-SHA256 in lower-case hex, computed here with OpenSSL's EVP_MAC interface rather
-// than the one-shot HMAC() the channel uses, so the two are independent.
-std::string HexHmacSha256(std::string_view key, std::string_view data) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* context = EVP_MAC_CTX_new(mac);
-  char digest_name[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  std::array<unsigned char, 32> out{};
-  std::size_t size = 0;
-  const bool ok = EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(key.data()),
-                               key.size(), params) == 1 &&
-                  EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data.data()),
-                                 data.size()) == 1 &&
-                  EVP_MAC_final(context, out.data(), &size, out.size()) == 1;
-  EVP_MAC_CTX_free(context);
-  EVP_MAC_free(mac);
-  EXPECT_TRUE(ok);
-  std::string hex;
-  for (std::size_t i = 0; i < size; ++i) {
-    constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[out[i] >> 4];
-    hex += kHex[out[i] & 0x0F];
-  }
-  return hex;
-}
 
 // A canned answer; designated initialisers would leave fields unnamed (-Werror).
 CannedResponse Answer(long status, std::string body = {}, aws::HttpHeaders headers = {}) {

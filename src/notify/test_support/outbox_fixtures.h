@@ -1,10 +1,13 @@
-// Test doubles for the outbox tests: a scripted channel, a store that fails on demand,
-// and a private temporary directory. Compiled into the test binary only.
+// Test doubles for the notify tests: a scripted channel, a store that fails on demand, a
+// private temporary directory and an independent HMAC. Compiled into the test binary only.
 #ifndef SENTINEL_NOTIFY_TEST_SUPPORT_OUTBOX_FIXTURES_H_
 #define SENTINEL_NOTIFY_TEST_SUPPORT_OUTBOX_FIXTURES_H_
 
+#include <openssl/evp.h>
+#include <openssl/params.h>
 #include <stdlib.h>
 
+#include <array>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -16,6 +19,37 @@
 #include "store/store.h"
 
 namespace sentinel::notify::test_support {
+
+// HMAC-SHA256 in lower-case hex, computed here with OpenSSL's EVP_MAC interface rather
+// than the one-shot HMAC() the channel uses, so the two are independent.
+inline std::string HexHmacSha256(std::string_view key, std::string_view data) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* context = EVP_MAC_CTX_new(mac);
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  std::array<unsigned char, 32> out{};
+  std::size_t size = 0;
+  const bool ok = EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(key.data()),
+                               key.size(), params) == 1 &&
+                  EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data.data()),
+                                 data.size()) == 1 &&
+                  EVP_MAC_final(context, out.data(), &size, out.size()) == 1;
+  EVP_MAC_CTX_free(context);
+  EVP_MAC_free(mac);
+  if (!ok) {
+    return "(OpenSSL HMAC failed)";
+  }
+  std::string hex;
+  for (std::size_t i = 0; i < size; ++i) {
+    constexpr char kHex[] = "0123456789abcdef";
+    hex += kHex[out[i] >> 4];
+    hex += kHex[out[i] & 0x0F];
+  }
+  return hex;
+}
 
 // A private temporary directory, removed with everything in it.
 class TempDir {
