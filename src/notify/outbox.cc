@@ -71,25 +71,11 @@ void OutboxNotifier::NotifyOrReport(const app::LifecycleEvent& event) {
   if (channels_.empty()) {
     return;
   }
+  const auto started = std::chrono::steady_clock::now();
   const std::string body = NotificationBody(event);
-
-  // Every channel's copy is made durable before any is sent, so a process killed while
-  // the first channel hangs still leaves the others queued.
-  std::vector<std::string> ids(channels_.size());
-  for (std::size_t i = 0; i < channels_.size(); ++i) {
-    auto id = store_.EnqueueNotification(channels_[i]->name(), body);
-    if (id) {
-      ids[i] = std::move(*id);
-      continue;
-    }
-    Debug("notify: " + std::string(channels_[i]->name()) + ": could not queue " +
-          std::string(app::LifecycleEventTypeName(event.type)) +
-          ", sending it without the outbox: " + id.error().message());
-  }
+  const std::vector<std::string> ids = QueueForEveryChannel(body, event.type);
 
   const TimePoint now = clock_.Now();
-  const auto started = std::chrono::steady_clock::now();
-  DeliveryCounts unused;
   for (std::size_t i = 0; i < channels_.size(); ++i) {
     Channel& channel = *channels_[i];
     const Delivery delivery{ids[i], event.type, body};
@@ -109,8 +95,27 @@ void OutboxNotifier::NotifyOrReport(const app::LifecycleEvent& event) {
             " waits in the outbox; the channel failed at the last try: " + outage->error);
       continue;
     }
+    DeliveryCounts unused;
     Record(channel, delivery, 0, channel.Deliver(delivery), now, unused);
   }
+}
+
+std::vector<std::string> OutboxNotifier::QueueForEveryChannel(const std::string& body,
+                                                              app::LifecycleEventType type) {
+  // Every channel's copy is made durable before any is sent, so a process killed while
+  // the first channel hangs still leaves the others queued.
+  std::vector<std::string> ids(channels_.size());
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    auto id = store_.EnqueueNotification(channels_[i]->name(), body);
+    if (id) {
+      ids[i] = std::move(*id);
+      continue;
+    }
+    Debug("notify: " + std::string(channels_[i]->name()) + ": could not queue " +
+          std::string(app::LifecycleEventTypeName(type)) +
+          ", sending it without the outbox: " + id.error().message());
+  }
+  return ids;
 }
 
 void OutboxNotifier::DeliverUnqueued(Channel& channel, const Delivery& delivery, TimePoint now) {

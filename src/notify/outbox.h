@@ -69,7 +69,7 @@ aws::CurlHttpClientOptions DeliveryHttpOptions();
 // so that a channel being down, or the process ending, loses nothing: whatever is not
 // delivered now is sent by a later DeliverDue, which every sentinel command calls once.
 //
-// Notify(event), for each channel, in this order:
+// Notify(event), in this order:
 //   1. queues NotificationBody(event) in the outbox (Store::EnqueueNotification) for
 //      every channel;
 //   2. tries each channel once, right away, unless that channel already failed in this
@@ -77,8 +77,9 @@ aws::CurlHttpClientOptions DeliveryHttpOptions();
 //      the notification just waits);
 //   3. records the outcome: delivered (MarkDelivered), permanent failure (MarkAbandoned),
 //      other failure (MarkFailed, next try after RetryDelay(0)).
-// If queueing fails (the store is down), the channel is still tried once directly; if that
-// fails too the notification is lost, and the debug hook says so.
+// If queueing fails (the store is down), the channel is still tried once directly, budget
+// and outage permitting; if that fails too the notification is lost, and the debug hook
+// says so.
 // Delivery is at least once: a receiver may see a notification twice (a process that dies
 // between sending and recording; a concurrent DeliverDue claiming a notification that
 // Notify is sending). Webhook receivers can de-duplicate on X-Sentinel-Delivery.
@@ -118,6 +119,9 @@ class OutboxNotifier final : public app::Notifier {
   };
 
   void NotifyOrReport(const app::LifecycleEvent& event);
+  // Queues `body` for every channel; returns the outbox ids, "" where queueing failed.
+  std::vector<std::string> QueueForEveryChannel(const std::string& body,
+                                                app::LifecycleEventType type);
   void DeliverDueOrReport(TimePoint now, DeliveryCounts& counts);
   void DeliverClaimed(const store::Notification& notification, TimePoint now,
                       DeliveryCounts& counts);
