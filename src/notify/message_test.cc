@@ -27,6 +27,24 @@ TEST(NotificationBodyTest, KeysInSpecOrderWithTheSubjectUnderItsKind) {
             R"("request":{"id":"0123456789abcdef"}})");
 }
 
+// The whole document for a real event record, as the README shows it: the subject's keys
+// come sorted.
+TEST(NotificationBodyTest, CarriesTheWholeRecord) {
+  auto event = NewEvent(
+      "fedcba9876543210",
+      {"alice", "prod", "incident", "primary database unreachable, paging", hours(1)}, kAt);
+  ASSERT_TRUE(event.has_value()) << event.error().message();
+  EXPECT_EQ(
+      NotificationBody(
+          {app::LifecycleEventType::kBreakGlassInvoked, kAt, "alice", app::EventSubject(*event)}),
+      R"({"type":"breakglass.invoked","time":"2026-12-03T17:04:05Z","actor":"alice","event":)"
+      R"({"closed_by":"","closed_reason":"","created_at":"2026-12-03T17:04:05Z",)"
+      R"("duration_seconds":3600,"expires_at":"2026-12-03T18:04:05Z","id":"fedcba9876543210",)"
+      R"("invoker":"alice","justification":"primary database unreachable, paging",)"
+      R"("profile":"prod","reason_code":"incident","status":"active",)"
+      R"("updated_at":"2026-12-03T17:04:05Z"}})");
+}
+
 TEST(NotificationBodyTest, EscapesAndRepairsStrings) {
   const app::LifecycleEvent event{app::LifecycleEventType::kRequestCreated,
                                   kAt,
