@@ -18,6 +18,13 @@ Result<std::unique_ptr<SnsChannel>> SnsChannel::Create(aws::HttpClient& http,
   if (auto region = aws::TopicArnRegion(topic_arn); !region) {
     return Fail(region.error(), "notify.sns_topic_arn");
   }
+  // A FIFO topic refuses a Publish without a message group, which would make every
+  // notification a permanent failure; better said once, at setup.
+  if (topic_arn.ends_with(".fifo")) {
+    return Fail(ErrorCode::kInvalidInput,
+                "notify.sns_topic_arn: '" + topic_arn +
+                    "' is a FIFO topic; sentinel publishes to standard topics only");
+  }
   return std::unique_ptr<SnsChannel>(new SnsChannel(http, std::move(endpoint), clock,
                                                     std::move(topic_arn), std::move(credentials)));
 }

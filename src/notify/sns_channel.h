@@ -33,7 +33,8 @@ using CredentialsSource = std::function<Result<aws::Credentials>()>;
 // thread at a time.
 class SnsChannel final : public Channel {
  public:
-  // Fails with kInvalidInput when `topic_arn` is not a topic ARN (aws::TopicArnRegion).
+  // Fails with kInvalidInput when `topic_arn` is not a topic ARN (aws::TopicArnRegion) or
+  // names a FIFO topic (".fifo"), which needs message groups sentinel does not send.
   // `endpoint` should be the endpoint of the topic's region.
   [[nodiscard]] static Result<std::unique_ptr<SnsChannel>> Create(aws::HttpClient& http,
                                                                   aws::SnsEndpoint endpoint,

@@ -58,7 +58,7 @@ TEST_F(SnsChannelMotoTest, UnknownTopicIsPermanent) {
       << got.error().error.message();
 }
 
-TEST(SnsChannelTest, CreateRefusesAMalformedArn) {
+TEST(SnsChannelTest, CreateRefusesAMalformedArnOrAFifoTopic) {
   aws::CurlHttpClient http;
   SystemClock clock;
   auto channel = SnsChannel::Create(http, {"http://127.0.0.1:1", "us-east-1"}, clock,
@@ -68,6 +68,14 @@ TEST(SnsChannelTest, CreateRefusesAMalformedArn) {
   EXPECT_EQ(channel.error().message(),
             "notify.sns_topic_arn: 'arn:aws:sns:us-east-1:sentinel' is not an SNS topic ARN "
             "(arn:aws:sns:REGION:ACCOUNT:NAME)");
+
+  auto fifo = SnsChannel::Create(http, {"http://127.0.0.1:1", "us-east-1"}, clock,
+                                 "arn:aws:sns:us-east-1:123456789012:events.fifo", Keys());
+  ASSERT_FALSE(fifo.has_value());
+  EXPECT_EQ(fifo.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(fifo.error().message(),
+            "notify.sns_topic_arn: 'arn:aws:sns:us-east-1:123456789012:events.fifo' is a FIFO "
+            "topic; sentinel publishes to standard topics only");
 }
 
 // Credentials that cannot be had now are the sender's problem, not the message's: a later

@@ -36,8 +36,12 @@ std::string_view Authority(std::string_view url) {
 }
 
 bool IsUsableUrl(std::string_view url) {
-  const std::string scheme = Lower(url.substr(0, url.find("://")));
-  if (url.find("://") == std::string_view::npos || (scheme != "http" && scheme != "https")) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return false;
+  }
+  const std::string scheme = Lower(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") {
     return false;
   }
   std::string_view host = Authority(url);
