@@ -29,6 +29,8 @@ int Main(int argc, char** argv) {
   RegisterExec(app, action);
   RegisterWhoami(app, action);
   RegisterPolicy(app, action);
+  RegisterRequests(app, action);
+  RegisterBreakGlass(app, action);
 
   try {
     app.parse(argc, argv);
