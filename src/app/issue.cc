@@ -48,6 +48,29 @@ Status Record(DecisionLog& log, const DecisionEntry& entry) {
 
 }  // namespace
 
+Result<std::optional<Override>> FindOverride(store::Store& store, std::string_view user,
+                                             std::string_view profile, TimePoint now) {
+  auto request = store.FindUsableRequest(user, profile, now);
+  if (!request) {
+    return Fail(request.error(), "looking up approved requests");
+  }
+  if (*request && (*request)->access_expires_at) {
+    const Request& found = **request;
+    return Override{found.id, std::nullopt, *found.access_expires_at,
+                    "approved request " + found.id + " (approved by " + found.approver + ")"};
+  }
+  auto event = store.FindActiveEvent(user, profile, now);
+  if (!event) {
+    return Fail(event.error(), "looking up break-glass events");
+  }
+  if (*event) {
+    const Event& found = **event;
+    return Override{std::nullopt, found.id, found.expires_at,
+                    "break-glass event " + found.id + " (" + found.reason_code + ")"};
+  }
+  return std::optional<Override>();
+}
+
 SessionLength ComputeSessionLength(std::chrono::seconds requested,
                                    std::optional<std::chrono::seconds> cap) {
   SessionLength length;
@@ -87,12 +110,36 @@ Result<IssuedSession> IssueCredentials(const IssueRequest& request, const IssueP
   entry.rule_index = decision.rule_index();
   entry.reason = decision.reason();
 
+  std::optional<Override> granted_by;
   if (decision.effect() != policy::Effect::kAllow) {
-    entry.outcome = "denied";
-    if (auto recorded = Record(ports.log, entry); !recorded) {
-      return std::unexpected(recorded.error());
+    std::string why_not;
+    Result<store::Store*> store =
+        ports.open_store ? ports.open_store()
+                         : Fail(ErrorCode::kInvalidInput, "no state store is configured");
+    if (!store) {
+      why_not = store.error().message();
+    } else if (auto found = FindOverride(**store, caller->user, request.profile, now); !found) {
+      why_not = found.error().message();
+    } else {
+      granted_by = *found;
     }
-    return Fail(ErrorCode::kDenied, DenialMessage(request, *caller, decision), DenialHint(request));
+    if (!granted_by) {
+      entry.outcome = "denied";
+      if (!why_not.empty()) {
+        entry.reason += "; no override: " + why_not;
+      }
+      if (auto recorded = Record(ports.log, entry); !recorded) {
+        return std::unexpected(recorded.error());
+      }
+      std::string message = DenialMessage(request, *caller, decision);
+      if (!why_not.empty()) {
+        message += "; overrides could not be checked: " + why_not;
+      }
+      return Fail(ErrorCode::kDenied, message, DenialHint(request));
+    }
+    entry.reason += "; overridden by " + granted_by->description;
+    entry.approved_request_id = granted_by->approved_request_id;
+    entry.break_glass_event_id = granted_by->break_glass_event_id;
   }
 
   const std::chrono::seconds requested =
@@ -105,7 +152,12 @@ Result<IssuedSession> IssueCredentials(const IssueRequest& request, const IssueP
     }
     return Fail(ErrorCode::kInvalidInput, entry.reason, "ask for at most --duration 12h");
   }
-  const SessionLength length = ComputeSessionLength(requested, decision.max_duration());
+  std::optional<std::chrono::seconds> cap = decision.max_duration();
+  if (granted_by) {
+    const std::chrono::seconds left = granted_by->ends - now;
+    cap = cap ? std::min(*cap, left) : left;
+  }
+  const SessionLength length = ComputeSessionLength(requested, cap);
 
   auto request_id = NewSessionRequestId(ports.random);
   if (!request_id) {

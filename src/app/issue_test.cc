@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "core/breakglass.h"
 #include "core/policy_parser.h"
+#include "core/request.h"
+#include "store/sqlite_store.h"
 
 namespace sentinel::app {
 namespace {
@@ -56,10 +61,10 @@ class FakeSessions final : public SessionPort {
     issued.access_key_id = "ASIAISSUED";
     issued.secret_access_key = Secret("issued-secret");
     issued.session_token = Secret("issued-token");
-    issued.expiration = now + request.duration;
+    issued.expiration = clock->Now() + request.duration;
     return issued;
   }
-  TimePoint now;
+  const Clock* clock = nullptr;
   std::vector<SessionRequest> requests;
   std::optional<Error> error;
 };
@@ -99,11 +104,11 @@ rules:
 class IssueTest : public ::testing::Test {
  protected:
   IssueTest() : clock_(TimePoint(seconds(1796317445))), policy_(kPolicy) {
-    sessions_.now = clock_.Now();
+    sessions_.clock = &clock_;
   }
 
   Result<IssuedSession> Issue(IssueRequest request) {
-    IssuePorts ports{caller_, policy_, sessions_, log_, random_, clock_};
+    IssuePorts ports{caller_, policy_, sessions_, log_, random_, clock_, open_store_};
     return IssueCredentials(request, ports);
   }
 
@@ -120,6 +125,7 @@ class IssueTest : public ::testing::Test {
   FakeSessions sessions_;
   FakeLog log_;
   FakeRandomSource random_{0x0123abcd00000000ULL};
+  OpenStoreFn open_store_;
 };
 
 TEST_F(IssueTest, AllowIssuesAndRecordsEveryField) {
@@ -174,7 +180,7 @@ TEST_F(IssueTest, DenyAndRequireApprovalRefuseAndRecord) {
 
 TEST_F(IssueTest, PolicyLoadFailureDeniesWithTheLoadError) {
   FakePolicy broken("version: \"1\"\nrules:\n  - name: x\n    effect: alow\n    conditions: {}\n");
-  IssuePorts ports{caller_, broken, sessions_, log_, random_, clock_};
+  IssuePorts ports{caller_, broken, sessions_, log_, random_, clock_, {}};
   auto result = IssueCredentials(For("dev"), ports);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code(), ErrorCode::kInvalidInput);
@@ -260,6 +266,159 @@ TEST_F(IssueTest, ProfileWithoutRoleGetsSessionTokenWithoutSourceIdentityInTheLo
   EXPECT_FALSE(sessions_.requests.back().role_arn.has_value());
   EXPECT_EQ(log_.entries.back().credential_type, "session-token");
   EXPECT_FALSE(log_.entries.back().source_identity.has_value());
+}
+
+// The override chain against a real SQLite store.
+class OverrideTest : public IssueTest {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sentinel-override-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    auto opened = store::SqliteStore::Open(dir_ / "state" / "s.db", clock_);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message();
+    store_ = std::move(*opened);
+    open_store_ = [this]() -> Result<store::Store*> { return store_.get(); };
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Stores a request of alice for `profile`, approved now for `duration`.
+  std::string Approved(const std::string& profile, seconds duration,
+                       const std::string& requester = "alice") {
+    auto id = NewRecordId(ids_);
+    auto request =
+        NewRequest(*id, {requester, profile, "deploy the hotfix", duration}, clock_.Now());
+    EXPECT_TRUE(request.has_value());
+    EXPECT_TRUE(store_->CreateRequest(*request).has_value());
+    auto approved = Approve(*request, "carol", "ok", clock_.Now());
+    EXPECT_TRUE(approved.has_value());
+    EXPECT_TRUE(store_->UpdateRequestIf(*approved, RequestStatus::kPending).has_value());
+    return *id;
+  }
+
+  // Stores an active break-glass event of alice on `profile` lasting `duration`.
+  std::string Emergency(const std::string& profile, seconds duration) {
+    auto id = NewRecordId(ids_);
+    auto event =
+        NewEvent(*id, {"alice", profile, "incident", "database is down, paging on-call", duration},
+                 clock_.Now());
+    EXPECT_TRUE(event.has_value()) << event.error().message();
+    EXPECT_TRUE(store_->CreateEvent(*event).has_value());
+    return *id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::SqliteStore> store_;
+  FakeRandomSource ids_{7};
+};
+
+TEST_F(OverrideTest, ApprovedRequestOverridesAndCapsToItsWindow) {
+  const std::string id = Approved("prod", seconds(1800));
+  clock_.Advance(seconds(600));  // 20 minutes of the window left
+  auto issued = Issue(For("prod"));
+  ASSERT_TRUE(issued.has_value()) << issued.error().message();
+  EXPECT_EQ(issued->expiration, clock_.Now() + seconds(1200));
+  EXPECT_EQ(sessions_.requests.back().duration, seconds(1200));
+  const DecisionEntry& entry = log_.entries.back();
+  EXPECT_EQ(entry.effect, "require_approval");
+  EXPECT_EQ(entry.outcome, "issued");
+  EXPECT_EQ(entry.approved_request_id, id);
+  EXPECT_FALSE(entry.break_glass_event_id.has_value());
+  EXPECT_NE(entry.reason.find("approved request " + id), std::string::npos);
+}
+
+TEST_F(OverrideTest, ApprovedWindowBoundaries) {
+  Approved("prod", seconds(1800));
+  clock_.Advance(seconds(1799));  // one second left: STS gets 900 s, the report says 1 s
+  auto last = Issue(For("prod"));
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->expiration, clock_.Now() + seconds(1));
+  EXPECT_EQ(sessions_.requests.back().duration, seconds(900));
+
+  clock_.Advance(seconds(1));  // the window has ended
+  auto after = Issue(For("prod"));
+  ASSERT_FALSE(after.has_value());
+  EXPECT_EQ(after.error().code(), ErrorCode::kDenied);
+  EXPECT_EQ(log_.entries.back().outcome, "denied");
+}
+
+TEST_F(OverrideTest, OverridesBelongToTheirUserAndProfile) {
+  Approved("staging", seconds(1800));
+  Approved("prod", seconds(1800), "bob");
+  auto result = Issue(For("prod"));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code(), ErrorCode::kDenied);
+}
+
+TEST_F(OverrideTest, BreakGlassOverridesDenyAndCapsToItsEnd) {
+  caller_.caller.user = "alice";
+  const std::string id = Emergency("prod", seconds(600));
+  auto issued = Issue(For("prod"));
+  ASSERT_TRUE(issued.has_value()) << issued.error().message();
+  EXPECT_EQ(issued->expiration, clock_.Now() + seconds(600));
+  EXPECT_EQ(sessions_.requests.back().duration, seconds(900));
+  EXPECT_EQ(log_.entries.back().break_glass_event_id, id);
+  EXPECT_EQ(log_.entries.back().session_duration_seconds, 900);
+
+  clock_.Advance(seconds(599));
+  auto last = Issue(For("prod"));
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->expiration, clock_.Now() + seconds(1));
+
+  clock_.Advance(seconds(1));
+  auto after = Issue(For("prod"));
+  ASSERT_FALSE(after.has_value());
+  EXPECT_EQ(after.error().code(), ErrorCode::kDenied);
+}
+
+TEST_F(OverrideTest, ApprovedRequestComesBeforeBreakGlass) {
+  Emergency("prod", seconds(3600));
+  const std::string request_id = Approved("prod", seconds(1800));
+  ASSERT_TRUE(Issue(For("prod")).has_value());
+  EXPECT_EQ(log_.entries.back().approved_request_id, request_id);
+  EXPECT_FALSE(log_.entries.back().break_glass_event_id.has_value());
+}
+
+TEST_F(OverrideTest, RuleMaxDurationStillCapsAnOverride) {
+  // Rule 'no-eve' has no cap; give the allow-less profile a rule cap through policy.
+  FakePolicy capped(R"(version: "1"
+rules:
+  - name: prod-approval
+    effect: require_approval
+    conditions: {profiles: [prod]}
+    max_duration: 15m
+)");
+  Approved("prod", seconds(7200));
+  IssuePorts ports{caller_, capped, sessions_, log_, random_, clock_, open_store_};
+  auto issued = IssueCredentials(For("prod"), ports);
+  ASSERT_TRUE(issued.has_value());
+  EXPECT_EQ(issued->expiration, clock_.Now() + seconds(900));
+}
+
+TEST_F(IssueTest, NoStoreDeniesAndSaysWhy) {
+  auto result = Issue(For("prod"));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code(), ErrorCode::kDenied);
+  EXPECT_NE(log_.entries.back().reason.find("no state store is configured"), std::string::npos);
+
+  open_store_ = []() -> Result<store::Store*> {
+    return Fail(ErrorCode::kUnavailable, "opening store /s.db: database is locked");
+  };
+  auto unreadable = Issue(For("prod"));
+  ASSERT_FALSE(unreadable.has_value());
+  EXPECT_EQ(unreadable.error().code(), ErrorCode::kDenied);
+  EXPECT_NE(unreadable.error().message().find("database is locked"), std::string::npos);
+  EXPECT_NE(log_.entries.back().reason.find("database is locked"), std::string::npos);
+}
+
+TEST_F(IssueTest, AllowedCallsNeverOpenTheStore) {
+  bool opened = false;
+  open_store_ = [&opened]() -> Result<store::Store*> {
+    opened = true;
+    return Fail(ErrorCode::kUnavailable, "unused");
+  };
+  ASSERT_TRUE(Issue(For("dev")).has_value());
+  EXPECT_FALSE(opened);
 }
 
 TEST(SessionLengthTest, Table) {

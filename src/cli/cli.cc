@@ -31,6 +31,7 @@ int Main(int argc, char** argv) {
   RegisterPolicy(app, action);
   RegisterRequests(app, action);
   RegisterBreakGlass(app, action);
+  RegisterInit(app, action);
 
   try {
     app.parse(argc, argv);

@@ -75,7 +75,9 @@ Result<Issued> Issue(Context& context, const IssueFlags& flags) {
     return std::unexpected(log.error());
   }
   app::OpenSslRandomSource random;
-  app::IssuePorts ports{**session, **policy, **session, **log, random, context.clock()};
+  app::IssuePorts ports{**session, **policy, **session, **log, random, context.clock(), [&context] {
+                          return context.OpenStore();
+                        }};
   auto issued = app::IssueCredentials(request, ports);
   if (!issued) {
     return std::unexpected(issued.error());

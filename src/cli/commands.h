@@ -22,6 +22,10 @@ void RegisterPolicy(CLI::App& app, CommandAction& action);
 void RegisterRequests(CLI::App& app, CommandAction& action);
 // breakglass, breakglass-list, breakglass-check, breakglass-close (SPEC 4.5).
 void RegisterBreakGlass(CLI::App& app, CommandAction& action);
+void RegisterInit(CLI::App& app, CommandAction& action);
+
+// The example policy `sentinel init` writes.
+std::string_view ExamplePolicy();
 
 // Runs sentinel with the process's arguments; returns the exit status.
 int Main(int argc, char** argv);

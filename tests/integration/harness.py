@@ -132,7 +132,8 @@ class Sandbox:
 
     def write_aws_config(self, user="alice", extra=""):
         """Writes profiles dev, staging and prod (roles sourced from `base`, whose keys are
-        `user`'s), plus one profile per known user holding that user's keys."""
+        `user`'s, as are `default`'s), plus one profile per known user holding that user's
+        keys."""
         config = [textwrap.dedent(f"""\
             [default]
             region = eu-west-1
@@ -149,7 +150,11 @@ class Sandbox:
                 """))
         creds = []
         akid, secret = self.keys[user]
-        creds.append(f"[base]\naws_access_key_id = {akid}\naws_secret_access_key = {secret}\n")
+        # `default` is the user's own keys too, so commands without --profile (approve,
+        # list, ...) identify the same user through the standard chain.
+        for name in ("base", "default"):
+            creds.append(f"[{name}]\naws_access_key_id = {akid}\n"
+                         f"aws_secret_access_key = {secret}\n")
         for name, (akid, secret) in self.keys.items():
             creds.append(f"[{name}]\naws_access_key_id = {akid}\n"
                          f"aws_secret_access_key = {secret}\n")
