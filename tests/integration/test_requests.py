@@ -90,9 +90,13 @@ class RequestTest(OverrideTestCase):
         # With AWS_PROFILE instead of --aws-profile, the standard chain finds bob.
         by_env = self.ok_json(self.box.run("list", env=self.box.env(AWS_PROFILE="bob")))
         self.assertEqual([r["id"] for r in by_env["requests"]], [bobs])
+        # The default profile holds alice's keys, as a real user's would.
+        self.assertEqual([r["id"] for r in self.ok_json(self.box.run("list"))["requests"]],
+                         [second, first])
         # No credentials at all: fine with a filter, since nobody needs identifying.
-        pending = self.ok_json(self.box.run("list", "--status", "pending"))["requests"]
-        self.assertEqual({r["id"] for r in pending}, {first, second, bobs})
+        no_keys = self.box.env(AWS_SHARED_CREDENTIALS_FILE=self.box.home + "/no-such-file")
+        pending = self.ok_json(self.box.run("list", "--status", "pending", env=no_keys))
+        self.assertEqual({r["id"] for r in pending["requests"]}, {first, second, bobs})
         limited = self.ok_json(self.box.run("list", "--profile", "prod", "--limit", "2"))
         self.assertEqual(len(limited["requests"]), 2)
         of_bob = self.ok_json(self.box.run("list", "--requester", "bob"))["requests"]
@@ -104,7 +108,8 @@ class RequestTest(OverrideTestCase):
                            "unknown request status 'bogus'")
         self.assertRefused(self.box.run("list", "--limit", "0"), 2, "list limit must be 1 to 1000")
         self.assertRefused(self.box.run("list", "--limit", "1001"), 2, "got 1001")
-        self.assertRefused(self.box.run("list"), 2, "identifying the caller to list their requests")
+        self.assertRefused(self.box.run("list", env=no_keys), 2,
+                           "identifying the caller to list their requests")
 
     def test_check_prints_the_whole_request(self):
         request_id = self.new_request()
