@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/curl_http_client.h"
 #include "aws/query_api.h"
 #include "core/time_format.h"
 
@@ -207,6 +208,21 @@ TEST_F(SnsClientTest, RefusesBadInputBeforeSending) {
   EXPECT_EQ(no_keys.error().message(),
             "sns Publish: the credentials to sign with lack an access key id or secret key");
   EXPECT_TRUE(http_.requests.empty());
+}
+
+TEST(SnsClientCurlTest, ClosedPortIsARetryableTransportFailure) {
+  SystemClock clock;
+  CurlHttpClientOptions options;
+  options.max_attempts = 1;
+  CurlHttpClient http(options);
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  SnsClient sns(http, {"http://127.0.0.1:1", "us-east-1"}, clock);
+  auto got = sns.Publish(Keys(), "arn:aws:sns:us-east-1:123456789012:t", "m");
+  ASSERT_FALSE(got.has_value());
+  EXPECT_EQ(got.error().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(got.error().message().starts_with("sns Publish http://127.0.0.1:1: "))
+      << got.error().message();
+  EXPECT_FALSE(IsPermanentSnsError(got.error()));
 }
 
 TEST(TopicArnRegionTest, ReadsTheRegion) {

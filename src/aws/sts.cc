@@ -5,6 +5,7 @@
 
 #include "aws/aws_names.h"
 #include "aws/printable.h"
+#include "aws/query_api.h"
 #include "aws/sigv4.h"
 #include "aws/sts_xml.h"
 
@@ -13,35 +14,6 @@ namespace {
 
 constexpr std::string_view kApiVersion = "2011-06-15";
 constexpr std::string_view kContentType = "application/x-www-form-urlencoded; charset=utf-8";
-
-// Percent-encodes everything but RFC 3986 unreserved characters, so that the body means
-// the same to every form parser (no '+' for space, which some read literally).
-void AppendFormEncoded(std::string& out, std::string_view text) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  for (char c : text) {
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out += c;
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    out += '%';
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0x0F];
-  }
-}
-
-// A URL without a path gets "/", the path STS answers on, so the signed and the sent
-// request agree.
-std::string WithRootPath(std::string url) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
-  if (url.find_first_of("/?#", authority) == std::string::npos) {
-    url += '/';
-  }
-  return url;
-}
 
 bool IsExternalIdChar(char c) { return IsAwsNameChar(c) || c == ':' || c == '/'; }
 
@@ -99,28 +71,10 @@ Status ValidateExternalId(const std::string& external_id) {
   return {};
 }
 
-// Removes every occurrence of the signing secrets from an error message. STS does not
-// echo them, but a misbehaving endpoint could, and a secret must never reach the user's
-// terminal or a log through an Error.
-Error Redacted(const Error& error, const Credentials& credentials) {
-  std::string message = error.message();
-  for (const Secret* secret : {&credentials.secret_access_key, &credentials.session_token}) {
-    const std::string& value = secret->Reveal();
-    if (value.empty()) {
-      continue;
-    }
-    for (std::size_t at = message.find(value); at != std::string::npos;
-         at = message.find(value, at)) {
-      message.replace(at, value.size(), "***");
-    }
-  }
-  return Error(error.code(), std::move(message), error.hint());
-}
-
 template <typename T>
 Result<T> Redacted(Result<T> result, const Credentials& credentials) {
   if (!result) {
-    return std::unexpected(Redacted(result.error(), credentials));
+    return std::unexpected(WithoutSecrets(result.error(), credentials));
   }
   return result;
 }
@@ -207,27 +161,18 @@ Result<HttpResponse> StsClient::Call(std::string_view action, const Params& para
 
   HttpRequest request;
   request.method = "POST";
-  request.url = WithRootPath(endpoint_.url);
+  request.url = QueryApiUrl(endpoint_.url);
   request.headers = {{"Content-Type", std::string(kContentType)}};
-  request.body = "Action=";
-  AppendFormEncoded(request.body, action);
-  request.body += "&Version=";
-  AppendFormEncoded(request.body, kApiVersion);
-  for (const auto& [name, value] : params) {
-    request.body += '&';
-    AppendFormEncoded(request.body, name);
-    request.body += '=';
-    AppendFormEncoded(request.body, value);
-  }
+  request.body = QueryBody(action, kApiVersion, params);
 
   const std::string context = "sts " + std::string(action) + " " + RedactUrl(endpoint_.url);
   const SigningParams signing{.region = endpoint_.region, .service = "sts", .time = clock_.Now()};
   if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
-    return Fail(Redacted(signed_ok.error(), credentials), context);
+    return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
   }
   auto response = http_.Send(request);
   if (!response) {
-    return Fail(Redacted(response.error(), credentials), context);
+    return Fail(WithoutSecrets(response.error(), credentials), context);
   }
   return response;
 }

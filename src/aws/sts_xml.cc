@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aws/printable.h"
+#include "aws/xml_nodes.h"
 #include "core/time_format.h"
 
 namespace sentinel::aws {
@@ -15,31 +16,9 @@ namespace {
 constexpr std::size_t kMaxCodeLength = 128;
 constexpr std::size_t kMaxMessageLength = 1024;
 
-std::string_view LocalName(pugi::xml_node node) {
-  const std::string_view name = node.name();
-  const std::size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name) {
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element && LocalName(child) == local_name) {
-      return child;
-    }
-  }
-  return {};
-}
-
-std::string_view Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const std::size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
-}
-
-std::string_view Text(pugi::xml_node node) { return Trim(node.text().get()); }
+using xml::Child;
+using xml::LocalName;
+using xml::Text;
 
 bool IsInvalidInputCode(std::string_view code) {
   return code == "ValidationError" || code == "InvalidParameterValue" ||

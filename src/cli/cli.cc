@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -50,7 +51,29 @@ int Main(int argc, char** argv) {
     return ReportError(Error(ErrorCode::kInternal, "no command was selected"));
   }
   Context context(flags);
-  return action(context);
+  const int status = action(context);
+
+  // Notifications left in the outbox by earlier commands go out with the next command of
+  // the request and break-glass family; the credentials path stays free of that work.
+  static constexpr std::string_view kDelivering[] = {"init",
+                                                     "request",
+                                                     "list",
+                                                     "check",
+                                                     "approve",
+                                                     "deny",
+                                                     "cancel",
+                                                     "breakglass",
+                                                     "breakglass-list",
+                                                     "breakglass-check",
+                                                     "breakglass-close"};
+  for (const CLI::App* chosen : app.get_subcommands()) {
+    if (std::find(std::begin(kDelivering), std::end(kDelivering), chosen->get_name()) !=
+        std::end(kDelivering)) {
+      context.DeliverPendingNotifications();
+      break;
+    }
+  }
+  return status;
 }
 
 }  // namespace sentinel::cli

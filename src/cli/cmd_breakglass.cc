@@ -58,8 +58,8 @@ int RunInvoke(Context& context, const InvokeFlags& flags) {
   }
   if (invoked->escalated) {
     Notice("break-glass event " + event.id +
-           " reached the escalation threshold of the profile's rate limit; it is recorded as "
-           "breakglass.escalated");
+           " reached the escalation threshold of the profile's rate limit; it is recorded and "
+           "announced as breakglass.escalated");
   }
   // The emergency is declared; a log that could not record it must not turn that into a
   // failure the user might retry.

@@ -10,6 +10,7 @@
 #include "aws/endpoints.h"
 #include "aws/identity.h"
 #include "aws/identity_cache.h"
+#include "notify/setup.h"
 #include "store/sqlite_store.h"
 
 namespace sentinel::cli {
@@ -263,6 +264,73 @@ Result<store::Store*> Context::OpenStore() {
   }
   store_ = std::move(*opened);
   return store_.get();
+}
+
+Result<app::Notifier*> Context::OpenNotifier() {
+  if (notifier_) {
+    return notifier_.get();
+  }
+  auto store = OpenStore();
+  if (!store) {
+    return std::unexpected(store.error());
+  }
+  const app::Settings& settings = **Settings();
+  notify_http_ = std::make_unique<aws::CurlHttpClient>(notify::DeliveryHttpOptions());
+
+  std::optional<aws::SnsEndpoint> sns_endpoint;
+  if (settings.notify.sns_topic_arn) {
+    // Publish goes to the topic's own region, whatever region the command runs in.
+    if (auto region = aws::TopicArnRegion(*settings.notify.sns_topic_arn)) {
+      if (auto endpoint = aws::ResolveEndpoint("sns", *region, nullptr, *env_)) {
+        sns_endpoint = aws::SnsEndpoint{endpoint->url, endpoint->signing_region};
+      }
+    }
+  }
+  auto credentials = [this]() -> Result<aws::Credentials> {
+    auto config = AwsConfig();
+    if (!config) {
+      return std::unexpected(config.error());
+    }
+    aws::ShellProcessRunner runner;
+    auto source = aws::ResolveDefaultChain(**config, *env_, runner);
+    if (!source) {
+      return std::unexpected(source.error());
+    }
+    return source->credentials;
+  };
+  notify::Channels built = notify::MakeChannels(
+      settings.notify,
+      {*notify_http_, clock_, LookupIn(*env_), sns_endpoint, std::move(credentials)});
+  for (const Error& problem : built.problems) {
+    std::fputs(("sentinel: warning: " + problem.message() +
+                " (notifications stay queued until this is fixed)\n")
+                   .c_str(),
+               stderr);
+  }
+  notify::OutboxOptions options;
+  if (flags_.debug) {
+    options.debug = [this](std::string_view line) { Debug(line); };
+  }
+  notifier_ =
+      std::make_unique<notify::OutboxNotifier>(**store, std::move(built.channels), clock_, options);
+  return notifier_.get();
+}
+
+void Context::DeliverPendingNotifications() {
+  auto settings = Settings();
+  if (!settings) {
+    return;
+  }
+  const app::NotifySettings& notify = (*settings)->notify;
+  if (!notify.webhook && !notify.sns_topic_arn) {
+    return;  // nothing to deliver to, and no reason to open the store
+  }
+  auto notifier = OpenNotifier();
+  if (!notifier) {
+    Debug("notifications not delivered: " + notifier.error().message());
+    return;
+  }
+  notifier_->DeliverDue(clock_.Now());
 }
 
 }  // namespace sentinel::cli

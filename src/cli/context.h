@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "app/decision_log.h"
+#include "app/notifier.h"
 #include "app/ports.h"
 #include "app/settings.h"
 #include "aws/credential_chain.h"
@@ -19,6 +20,7 @@
 #include "aws/sts.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "notify/outbox.h"
 #include "store/store.h"
 
 namespace sentinel::cli {
@@ -90,6 +92,16 @@ class Context {
   // The configured state store, opened once and kept for the command.
   [[nodiscard]] Result<store::Store*> OpenStore();
 
+  // The lifecycle notifier over the store's outbox and the configured channels (SPEC 10),
+  // built once. Channel setup problems are printed as warnings, never fatal: a
+  // notification for a channel that cannot be set up stays queued for a later command.
+  // Fails only when the store cannot be opened.
+  [[nodiscard]] Result<app::Notifier*> OpenNotifier();
+
+  // Delivers notifications left in the outbox by earlier commands, when a notifier or a
+  // store is configured. Never fails; problems are reported with --debug.
+  void DeliverPendingNotifications();
+
  private:
   GlobalFlags flags_;
   std::unique_ptr<aws::Environment> env_;
@@ -98,6 +110,8 @@ class Context {
   std::optional<aws::SharedConfig> aws_config_;
   std::unique_ptr<aws::HttpClient> http_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<aws::HttpClient> notify_http_;
+  std::unique_ptr<notify::OutboxNotifier> notifier_;
 };
 
 }  // namespace sentinel::cli

@@ -25,14 +25,12 @@ Result<app::Caller> LazyCaller::Identify() {
 }
 
 OverrideEnv::OverrideEnv(Context& context, std::optional<std::string> profile, store::Store& store,
-                         std::unique_ptr<app::PolicyPort> policy, std::string log_path)
+                         std::unique_ptr<app::PolicyPort> policy, std::string log_path,
+                         app::Notifier& notifier)
     : caller_(context, std::move(profile)),
       policy_(std::move(policy)),
       log_(std::make_unique<audit::JsonlLifecycleLog>(std::move(log_path))),
-      // TODO(#3): deliver through the configured channels (webhook, SNS, outbox) once the
-      // outbox notifier is on main; until then lifecycle events reach the decision log only.
-      notifier_(std::make_unique<app::NullNotifier>()),
-      ports_{caller_, *policy_, store, *log_, *notifier_, random_, context.clock()} {}
+      ports_{caller_, *policy_, store, *log_, notifier, random_, context.clock()} {}
 
 Result<std::unique_ptr<OverrideEnv>> OverrideEnv::Open(Context& context,
                                                        std::optional<std::string> profile) {
@@ -48,8 +46,13 @@ Result<std::unique_ptr<OverrideEnv>> OverrideEnv::Open(Context& context,
   if (!policy) {
     return std::unexpected(policy.error());
   }
-  return std::unique_ptr<OverrideEnv>(new OverrideEnv(
-      context, std::move(profile), **store, std::move(*policy), (*settings)->decision_log));
+  auto notifier = context.OpenNotifier();
+  if (!notifier) {
+    return std::unexpected(notifier.error());
+  }
+  return std::unique_ptr<OverrideEnv>(new OverrideEnv(context, std::move(profile), **store,
+                                                      std::move(*policy), (*settings)->decision_log,
+                                                      **notifier));
 }
 
 nlohmann::ordered_json RequestJson(const Request& request, TimePoint now) {

@@ -37,9 +37,10 @@ class LazyCaller final : public app::CallerPort {
 class OverrideEnv {
  public:
   // Opens the configured store (its failures are returned as they are: kUnavailable, exit
-  // 1), the policy source and the decision log. `profile` is whose base credentials say who
-  // is calling: the --profile of `request` and `breakglass`, nullopt (the standard chain)
-  // for the others; --aws-profile overrides both, as Context::OpenSession does.
+  // 1), the policy source, the decision log and the Context's notifier (the outbox and the
+  // configured channels). `profile` is whose base credentials say who is calling: the
+  // --profile of `request` and `breakglass`, nullopt (the standard chain) for the others;
+  // --aws-profile overrides both, as Context::OpenSession does.
   [[nodiscard]] static Result<std::unique_ptr<OverrideEnv>> Open(
       Context& context, std::optional<std::string> profile);
 
@@ -47,12 +48,12 @@ class OverrideEnv {
 
  private:
   OverrideEnv(Context& context, std::optional<std::string> profile, store::Store& store,
-              std::unique_ptr<app::PolicyPort> policy, std::string log_path);
+              std::unique_ptr<app::PolicyPort> policy, std::string log_path,
+              app::Notifier& notifier);
 
   LazyCaller caller_;
   std::unique_ptr<app::PolicyPort> policy_;
   std::unique_ptr<app::LifecycleLog> log_;
-  std::unique_ptr<app::Notifier> notifier_;
   app::OpenSslRandomSource random_;
   app::OverridePorts ports_;
 };
