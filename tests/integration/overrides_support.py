@@ -1,9 +1,11 @@
 """Shared setup for the approval-request and break-glass end-to-end tests."""
 
 import datetime
+import http.server
 import json
 import os
 import subprocess
+import threading
 
 from harness import SENTINEL_BIN, MotoTestCase, Sandbox
 
@@ -99,3 +101,35 @@ class OverrideTestCase(MotoTestCase):
             out, err = proc.communicate(timeout=120)
             results.append((proc.returncode, out, err))
         return results
+
+
+class WebhookListener:
+    """A loopback HTTP server that records every POST and answers with `status`."""
+
+    def __init__(self, status=204):
+        self.posts = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                outer.posts.append({"headers": dict(self.headers),
+                                    "body": json.loads(body.decode())})
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def types(self):
+        return [post["headers"].get("X-Sentinel-Event") for post in self.posts]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()

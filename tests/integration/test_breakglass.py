@@ -5,8 +5,9 @@ import json
 import os
 import unittest
 
-from overrides_support import (EVENT_KEYS, OVERRIDE_POLICY, OverrideTestCase, parse_time,
-                               utc_now)
+from harness import free_port
+from overrides_support import (EVENT_KEYS, OVERRIDE_POLICY, OverrideTestCase, WebhookListener,
+                               parse_time, utc_now)
 
 WHY = "primary database is down, INC-4711"
 SUMMARY_KEYS = ["event_id", "profile", "reason_code", "status", "expires_at"]
@@ -209,6 +210,55 @@ class BreakGlassTest(OverrideTestCase):
                        self.as_user("alice", "breakglass-close", "0123456789abcdef", "--reason",
                                     "x")):
             self.assertRefused(result, 1, "sentinel.db")
+
+
+class BreakGlassNotificationTest(OverrideTestCase):
+
+    def invoke(self):
+        return self.box.run("breakglass", "--profile", "prod", "--reason-code", "incident",
+                            "--justification", WHY)
+
+    def test_every_transition_reaches_the_webhook(self):
+        hook = WebhookListener()
+        self.addCleanup(hook.stop)
+        self.box.write_config(f"notify:\n  webhook: {hook.url}\n")
+        self.box.write_policy(OVERRIDE_POLICY + ESCALATION_ONLY)
+        first = self.ok_json(self.invoke())["event_id"]
+        self.ok_json(self.as_user("carol", "breakglass-close", first, "--reason", "resolved"))
+        second = self.ok_json(self.invoke())["event_id"]
+        self.assertEqual(hook.types(), ["breakglass.invoked", "breakglass.closed",
+                                        "breakglass.invoked", "breakglass.escalated"])
+        invoked = hook.posts[0]["body"]
+        self.assertEqual(list(invoked), ["type", "time", "actor", "event"])
+        self.assertEqual((invoked["actor"], invoked["event"]["id"], invoked["event"]["invoker"],
+                          invoked["event"]["status"]), ("alice", first, "alice", "active"))
+        closed = hook.posts[1]["body"]
+        self.assertEqual((closed["actor"], closed["event"]["closed_by"],
+                          closed["event"]["closed_reason"]), ("carol", "carol", "resolved"))
+        escalated = hook.posts[3]["body"]
+        self.assertEqual((escalated["event"]["id"], escalated["event"]["events_in_window"]),
+                         (second, 2))
+
+    def test_a_rate_limited_invocation_is_announced(self):
+        hook = WebhookListener()
+        self.addCleanup(hook.stop)
+        self.box.write_config(f"notify:\n  webhook: {hook.url}\n")
+        self.box.write_policy(OVERRIDE_POLICY + RATE_LIMITS)
+        first = self.ok_json(self.invoke())["event_id"]
+        self.ok_json(self.as_user("alice", "breakglass-close", first, "--reason", "resolved"))
+        self.assertEqual(self.invoke().returncode, 3)
+        self.assertEqual(hook.types()[-1], "breakglass.rate_limited")
+        refused = hook.posts[-1]["body"]["event"]
+        self.assertEqual((refused["invoker"], refused["rate_limit"], refused["limits"]),
+                         ("alice", "prod-brakes", ["cooldown"]))
+
+    def test_breakglass_succeeds_when_every_channel_is_down(self):
+        self.box.write_config(f"notify:\n  webhook: http://127.0.0.1:{free_port()}/hook\n")
+        result = self.invoke()
+        summary = self.ok_json(result)
+        self.assertEqual(summary["status"], "active")
+        [entry] = self.lifecycle("breakglass.invoked")
+        self.assertEqual(entry["id"], summary["event_id"])
 
 
 class BreakGlassRaceTest(OverrideTestCase):

@@ -9,7 +9,8 @@ import time
 import unittest
 
 from harness import SENTINEL_BIN
-from overrides_support import REQUEST_KEYS, OverrideTestCase, parse_time, utc_now
+from overrides_support import (REQUEST_KEYS, OverrideTestCase, WebhookListener, parse_time,
+                               utc_now)
 
 WHY = "deploy hotfix INC-4711"
 SUMMARY_KEYS = ["request_id", "profile", "status", "expires_at", "auto_approved"]
@@ -206,6 +207,30 @@ class RequestTest(OverrideTestCase):
         self.assertIn("the change itself was stored", result.stderr)
         self.assertEqual(self.ok_json(self.box.run("check", summary["request_id"]))["status"],
                          "pending")
+
+
+class RequestNotificationTest(OverrideTestCase):
+
+    def test_every_transition_reaches_the_webhook(self):
+        hook = WebhookListener()
+        self.addCleanup(hook.stop)
+        self.box.write_config(f"notify:\n  webhook: {hook.url}\n")
+        args = ["request", "--profile", "prod", "--duration", "2h", "--justification", WHY]
+        approved = self.ok_json(self.box.run(*args))["request_id"]
+        self.ok_json(self.as_user("carol", "approve", approved, "--comment", "ok"))
+        denied = self.ok_json(self.box.run(*args))["request_id"]
+        self.ok_json(self.as_user("dave", "deny", denied))
+        cancelled = self.ok_json(self.box.run(*args))["request_id"]
+        self.ok_json(self.box.run("cancel", cancelled))
+        self.ok_json(self.as_user("carol", *args[:4], "1h", *args[5:]))  # auto-approved
+        self.assertEqual(hook.types(), [
+            "request.created", "request.approved", "request.created", "request.denied",
+            "request.created", "request.cancelled", "request.created", "request.approved"])
+        body = hook.posts[1]["body"]
+        self.assertEqual(list(body), ["type", "time", "actor", "request"])
+        self.assertEqual((body["actor"], body["request"]["id"], body["request"]["status"],
+                          body["request"]["approver_comment"]), ("carol", approved, "approved", "ok"))
+        self.assertEqual(hook.posts[-1]["body"]["actor"], "auto:prod-approvers")
 
 
 class RequestWaitTest(OverrideTestCase):
