@@ -30,6 +30,8 @@ int Main(int argc, char** argv) {
   RegisterExec(app, action);
   RegisterWhoami(app, action);
   RegisterPolicy(app, action);
+  RegisterRequests(app, action);
+  RegisterBreakGlass(app, action);
   RegisterInit(app, action);
 
   try {

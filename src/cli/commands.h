@@ -18,6 +18,10 @@ void RegisterCredentials(CLI::App& app, CommandAction& action);
 void RegisterExec(CLI::App& app, CommandAction& action);
 void RegisterWhoami(CLI::App& app, CommandAction& action);
 void RegisterPolicy(CLI::App& app, CommandAction& action);
+// request, list, check, approve, deny, cancel (SPEC 4.4).
+void RegisterRequests(CLI::App& app, CommandAction& action);
+// breakglass, breakglass-list, breakglass-check, breakglass-close (SPEC 4.5).
+void RegisterBreakGlass(CLI::App& app, CommandAction& action);
 void RegisterInit(CLI::App& app, CommandAction& action);
 
 // The example policy `sentinel init` writes.

@@ -59,6 +59,13 @@ constexpr char kCountByProfileSql[] =
     "SELECT count(*) FROM events WHERE profile = :profile AND created_at >= :since";
 constexpr char kLastEventTimeSql[] =
     "SELECT max(created_at) FROM events WHERE invoker = :invoker AND profile = :profile";
+// Both ride the (invoker|profile, created_at) indexes, stepping over `index` entries.
+constexpr char kEventTimeByInvokerSql[] =
+    "SELECT created_at FROM events WHERE invoker = :key AND created_at >= :since "
+    "ORDER BY created_at LIMIT 1 OFFSET :index";
+constexpr char kEventTimeByProfileSql[] =
+    "SELECT created_at FROM events WHERE profile = :key AND created_at >= :since "
+    "ORDER BY created_at LIMIT 1 OFFSET :index";
 
 constexpr char kEnqueueSql[] =
     "INSERT INTO outbox (channel, payload, state, attempts, created_at, updated_at, "
@@ -649,6 +656,40 @@ Result<std::optional<TimePoint>> SqliteStore::LastEventTime(std::string_view inv
     return std::unexpected(row.error());
   }
   // max() over no rows is one NULL row.
+  return *row ? select->OptionalTime(0) : std::nullopt;
+}
+
+Result<std::optional<TimePoint>> SqliteStore::EventTimeByInvokerSince(std::string_view invoker,
+                                                                      TimePoint since,
+                                                                      std::int64_t index) {
+  return NthEventTime(kEventTimeByInvokerSql, invoker, since, index,
+                      "finding when an invoker's break-glass quota frees up");
+}
+
+Result<std::optional<TimePoint>> SqliteStore::EventTimeByProfileSince(std::string_view profile,
+                                                                      TimePoint since,
+                                                                      std::int64_t index) {
+  return NthEventTime(kEventTimeByProfileSql, profile, since, index,
+                      "finding when a profile's break-glass quota frees up");
+}
+
+Result<std::optional<TimePoint>> SqliteStore::NthEventTime(const char* sql, std::string_view key,
+                                                           TimePoint since, std::int64_t index,
+                                                           std::string_view operation) {
+  if (index < 0) {
+    return Fail(
+        ErrorCode::kInvalidInput,
+        std::string(operation) + ": the index must not be negative, got " + std::to_string(index));
+  }
+  auto select = db_->Prepare(sql, operation);
+  if (!select) {
+    return std::unexpected(select.error());
+  }
+  select->Bind(":key", key).Bind(":since", since).Bind(":index", index);
+  auto row = select->Step();
+  if (!row) {
+    return std::unexpected(row.error());
+  }
   return *row ? select->OptionalTime(0) : std::nullopt;
 }
 

@@ -71,6 +71,10 @@ class SqliteStore final : public Store {
                                                                TimePoint since) override;
   [[nodiscard]] Result<std::optional<TimePoint>> LastEventTime(std::string_view invoker,
                                                                std::string_view profile) override;
+  [[nodiscard]] Result<std::optional<TimePoint>> EventTimeByInvokerSince(
+      std::string_view invoker, TimePoint since, std::int64_t index) override;
+  [[nodiscard]] Result<std::optional<TimePoint>> EventTimeByProfileSince(
+      std::string_view profile, TimePoint since, std::int64_t index) override;
 
   [[nodiscard]] Result<std::string> EnqueueNotification(std::string_view channel,
                                                         std::string_view payload) override;
@@ -88,6 +92,9 @@ class SqliteStore final : public Store {
   Result<std::optional<Request>> QueryOneRequest(SqliteStatement& statement);
   Result<std::optional<Event>> QueryOneEvent(SqliteStatement& statement);
   Result<std::optional<Notification>> ReadNotification(std::int64_t id, std::string_view operation);
+  Result<std::optional<TimePoint>> NthEventTime(const char* sql, std::string_view key,
+                                                TimePoint since, std::int64_t index,
+                                                std::string_view operation);
   Status ExpireLapsedEvents(const Event& event, std::string_view operation);
   Error ActiveSlotTaken(const Event& refused, std::string_view operation);
   enum class NotificationOutcome { kDelivered, kFailed, kAbandoned };

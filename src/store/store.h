@@ -153,6 +153,17 @@ class Store {
   [[nodiscard]] virtual Result<std::optional<TimePoint>> LastEventTime(
       std::string_view invoker, std::string_view profile) = 0;
 
+  // Returns the creation time of the event at 0-based position `index`, oldest first, of
+  // the events CountEventsByInvokerSince(invoker, since) counts, or nullopt when there are
+  // no more than `index` of them. Rate limits use it to say when a full quota frees up
+  // (core/rate_limit.h, QuotaReleaseIndex). Fails with kInvalidInput when index < 0.
+  [[nodiscard]] virtual Result<std::optional<TimePoint>> EventTimeByInvokerSince(
+      std::string_view invoker, TimePoint since, std::int64_t index) = 0;
+
+  // Like EventTimeByInvokerSince, over the events CountEventsByProfileSince counts.
+  [[nodiscard]] virtual Result<std::optional<TimePoint>> EventTimeByProfileSince(
+      std::string_view profile, TimePoint since, std::int64_t index) = 0;
+
   // Queues `payload` for delivery on `channel`, due at once (the store clock's now), and
   // returns its id. Fails with kInvalidInput when the channel is empty.
   [[nodiscard]] virtual Result<std::string> EnqueueNotification(std::string_view channel,

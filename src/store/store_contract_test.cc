@@ -727,6 +727,49 @@ TEST_P(StoreContractTest, LastEventTimeIsTheNewestCreationOfThePair) {
   EXPECT_EQ(*last, kT0 + hours(1));
 }
 
+TEST_P(StoreContractTest, EventTimeSinceWalksTheCountedEventsOldestFirst) {
+  // alice: prod at +0h (closed) and +2h, dev at +1h; bob: prod at +3h.
+  const Event e1 = MakeEvent(1, "alice", "prod", kT0, minutes(10));
+  ASSERT_TRUE(store_->CreateEvent(e1).has_value());
+  ASSERT_TRUE(
+      store_->UpdateEventIf(*Close(e1, "alice", "done", kT0 + minutes(1)), EventStatus::kActive)
+          .has_value());
+  ASSERT_TRUE(store_->CreateEvent(MakeEvent(2, "alice", "dev", kT0 + hours(1))).has_value());
+  ASSERT_TRUE(store_->CreateEvent(MakeEvent(3, "alice", "prod", kT0 + hours(2))).has_value());
+  ASSERT_TRUE(store_->CreateEvent(MakeEvent(4, "bob", "prod", kT0 + hours(3))).has_value());
+
+  const struct {
+    std::string name;
+    Result<std::optional<TimePoint>> got;
+    std::optional<TimePoint> want;
+  } cases[] = {
+      {"alice 0", store_->EventTimeByInvokerSince("alice", kT0, 0), kT0},
+      {"alice 1", store_->EventTimeByInvokerSince("alice", kT0, 1), kT0 + hours(1)},
+      {"alice 2", store_->EventTimeByInvokerSince("alice", kT0, 2), kT0 + hours(2)},
+      {"alice 3: past the end", store_->EventTimeByInvokerSince("alice", kT0, 3), std::nullopt},
+      {"alice since +1h (inclusive)", store_->EventTimeByInvokerSince("alice", kT0 + hours(1), 0),
+       kT0 + hours(1)},
+      {"alice since +1h1s",
+       store_->EventTimeByInvokerSince("alice", kT0 + hours(1) + seconds(1), 0), kT0 + hours(2)},
+      {"nobody", store_->EventTimeByInvokerSince("nobody", kT0, 0), std::nullopt},
+      {"prod 0", store_->EventTimeByProfileSince("prod", kT0, 0), kT0},
+      {"prod 1", store_->EventTimeByProfileSince("prod", kT0, 1), kT0 + hours(2)},
+      {"prod 2", store_->EventTimeByProfileSince("prod", kT0, 2), kT0 + hours(3)},
+      {"prod 3", store_->EventTimeByProfileSince("prod", kT0, 3), std::nullopt},
+      {"prod since +2h1s", store_->EventTimeByProfileSince("prod", kT0 + hours(2) + seconds(1), 0),
+       kT0 + hours(3)},
+      {"dev", store_->EventTimeByProfileSince("dev", kT0, 0), kT0 + hours(1)},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(c.got.has_value()) << c.name << ": " << c.got.error().message();
+    EXPECT_EQ(*c.got, c.want) << c.name;
+  }
+  ExpectError(store_->EventTimeByInvokerSince("alice", kT0, -1), ErrorCode::kInvalidInput,
+              "the index must not be negative, got -1");
+  ExpectError(store_->EventTimeByProfileSince("prod", kT0, -1), ErrorCode::kInvalidInput,
+              "the index must not be negative, got -1");
+}
+
 // ===== Outbox ============================================================================
 
 TEST_P(StoreContractTest, EnqueuedNotificationReadsBack) {

@@ -172,6 +172,16 @@ class FlakyStore final : public store::Store {
                                                  std::string_view profile) override {
     return real_.LastEventTime(invoker, profile);
   }
+  Result<std::optional<TimePoint>> EventTimeByInvokerSince(std::string_view invoker,
+                                                           TimePoint since,
+                                                           std::int64_t index) override {
+    return real_.EventTimeByInvokerSince(invoker, since, index);
+  }
+  Result<std::optional<TimePoint>> EventTimeByProfileSince(std::string_view profile,
+                                                           TimePoint since,
+                                                           std::int64_t index) override {
+    return real_.EventTimeByProfileSince(profile, since, index);
+  }
 
   Result<std::string> EnqueueNotification(std::string_view channel,
                                           std::string_view payload) override {
