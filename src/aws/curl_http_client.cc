@@ -1,12 +1,9 @@
 #include "aws/curl_http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pugixml.hpp>
@@ -14,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "aws/curl_library.h"
 #include "version.h"
 
 namespace sentinel::aws {
@@ -31,14 +29,6 @@ constexpr std::array<std::string_view, 9> kThrottlingCodes = {
     "RequestThrottled",
     "SlowDown",
 };
-
-// curl_global_init is not thread-safe and must run once per process, before any handle.
-CURLcode GlobalInit() {
-  static std::once_flag once;
-  static CURLcode result = CURLE_OK;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return result;
-}
 
 std::string_view TrimWhitespace(std::string_view text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -172,9 +162,9 @@ Status ValidateHeaders(const HttpHeaders& headers) {
   return {};
 }
 
-using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+using HeaderList = std::unique_ptr<curl_slist, void (*)(curl_slist*)>;
 
-Result<HeaderList> BuildHeaderList(const HttpRequest& request) {
+Result<HeaderList> BuildHeaderList(const CurlLibrary& curl, const HttpRequest& request) {
   std::vector<std::string> lines;
   for (const auto& [name, value] : request.headers) {
     // "Name;" is how libcurl is told to send a header with an empty value.
@@ -190,25 +180,25 @@ Result<HeaderList> BuildHeaderList(const HttpRequest& request) {
 
   curl_slist* list = nullptr;
   for (const std::string& line : lines) {
-    curl_slist* appended = curl_slist_append(list, line.c_str());
+    curl_slist* appended = curl.slist_append(list, line.c_str());
     if (appended == nullptr) {
-      curl_slist_free_all(list);
+      curl.slist_free_all(list);
       return Fail(ErrorCode::kInternal, "building the header list: out of memory");
     }
     list = appended;
   }
-  return HeaderList(list, &curl_slist_free_all);
+  return HeaderList(list, curl.slist_free_all);
 }
 
 // Sets every option of one request on a freshly reset handle. The request, the header
 // list and the transfer must outlive the transfer.
-Status Configure(CURL* easy, const HttpRequest& request, curl_slist* headers, Transfer* transfer,
-                 const CurlHttpClientOptions& options) {
-  curl_easy_reset(easy);  // keeps the connection cache, so keep-alive survives
+Status Configure(const CurlLibrary& curl, CURL* easy, const HttpRequest& request,
+                 curl_slist* headers, Transfer* transfer, const CurlHttpClientOptions& options) {
+  curl.easy_reset(easy);  // keeps the connection cache, so keep-alive survives
   CURLcode code = CURLE_OK;
   auto set = [&](CURLoption option, auto value) {
     if (code == CURLE_OK) {
-      code = curl_easy_setopt(easy, option, value);
+      code = curl.easy_setopt(easy, option, value);
     }
   };
   set(CURLOPT_URL, request.url.c_str());
@@ -235,7 +225,7 @@ Status Configure(CURL* easy, const HttpRequest& request, curl_slist* headers, Tr
   }
   if (code != CURLE_OK) {
     return Fail(ErrorCode::kInternal,
-                std::string("configuring libcurl: ") + curl_easy_strerror(code));
+                std::string("configuring libcurl: ") + curl.easy_strerror(code));
   }
   return {};
 }
@@ -247,10 +237,11 @@ std::string Attempts(int count) {
 }  // namespace
 
 struct CurlHttpClient::Handle {
+  const CurlLibrary* curl = nullptr;  // set together with easy
   CURL* easy = nullptr;
   ~Handle() {
     if (easy != nullptr) {
-      curl_easy_cleanup(easy);
+      curl->easy_cleanup(easy);
     }
   }
 };
@@ -288,13 +279,15 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   if (auto ready = EnsureHandle(); !ready) {
     return Fail(ready.error(), target);
   }
-  auto headers = BuildHeaderList(request);
+  const CurlLibrary& curl = *handle_->curl;
+  auto headers = BuildHeaderList(curl, request);
   if (!headers) {
     return Fail(headers.error(), target);
   }
   Transfer transfer;
   transfer.max_body_bytes = options_.max_response_bytes;
-  if (auto configured = Configure(handle_->easy, request, headers->get(), &transfer, options_);
+  if (auto configured =
+          Configure(curl, handle_->easy, request, headers->get(), &transfer, options_);
       !configured) {
     return Fail(configured.error(), target);
   }
@@ -303,17 +296,17 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   for (int attempt = 1;; ++attempt) {
     transfer.response = HttpResponse{};
     transfer.body_too_large = false;
-    const CURLcode code = curl_easy_perform(handle_->easy);
+    const CURLcode code = curl.easy_perform(handle_->easy);
 
     if (code == CURLE_OK) {
-      curl_easy_getinfo(handle_->easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+      curl.easy_getinfo(handle_->easy, CURLINFO_RESPONSE_CODE, &transfer.response.status);
       Debug(request, attempt, "status " + std::to_string(transfer.response.status));
       if (!IsRetryableResponse(transfer.response) || attempt == max_attempts) {
         return std::move(transfer.response);
       }
     } else {
       TransportFailure failure = ClassifyFailure(code);
-      std::string reason = curl_easy_strerror(code);
+      std::string reason = curl.easy_strerror(code);
       if (transfer.body_too_large) {
         failure = {"response too large", false};
         reason = "body over " + std::to_string(options_.max_response_bytes) + " bytes";
@@ -330,12 +323,15 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
 }
 
 Status CurlHttpClient::EnsureHandle() {
-  if (GlobalInit() != CURLE_OK) {
-    return Fail(ErrorCode::kInternal, "initialising libcurl failed");
+  if (handle_->easy != nullptr) {
+    return {};
   }
-  if (handle_->easy == nullptr) {
-    handle_->easy = curl_easy_init();
+  auto curl = LoadCurlLibrary();
+  if (!curl) {
+    return std::unexpected(curl.error());
   }
+  handle_->curl = *curl;
+  handle_->easy = (*curl)->easy_init();
   if (handle_->easy == nullptr) {
     return Fail(ErrorCode::kInternal, "creating a libcurl handle failed");
   }

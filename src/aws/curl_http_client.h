@@ -54,9 +54,11 @@ bool IsRetryableResponse(const HttpResponse& response);
 // attempts)": method and URL without its query string, never headers or bodies.
 // A header name or value holding a line break, or a name holding ':' or whitespace, is
 // refused with kInvalidInput before anything is sent; so is, after one attempt, a URL
-// libcurl cannot parse or whose scheme is not http(s). libcurl failing to initialise is
-// kInternal. libcurl's default Content-Type and Expect headers are suppressed, so what is
-// sent is what the request says.
+// libcurl cannot parse or whose scheme is not http(s). libcurl is loaded on the first
+// request (LoadCurlLibrary in curl_library.h): when libcurl.so.4 cannot be loaded, every
+// request fails with kUnavailable "<method> <url>: loading libcurl.so.4: <dlerror>";
+// libcurl failing to initialise is kInternal. libcurl's default Content-Type and Expect
+// headers are suppressed, so what is sent is what the request says.
 // Not thread-safe: use one client per thread.
 class CurlHttpClient final : public HttpClient {
  public:
@@ -70,7 +72,7 @@ class CurlHttpClient final : public HttpClient {
  private:
   struct Handle;  // the libcurl easy handle, kept out of this header
 
-  // Runs curl_global_init once per process and creates the handle on first use.
+  // Loads libcurl (once per process) and creates the handle, on first use.
   [[nodiscard]] Status EnsureHandle();
   // The full-jitter wait before attempt `attempt` + 1.
   std::chrono::milliseconds Backoff(int attempt);

@@ -141,7 +141,7 @@ void CompiledPolicy::BuildNameRows(ListOf list_of, NameRows& index,
 Status CompiledPolicy::BuildZones() {
   std::vector<AccessRule>& rules = policy_.rules;
   untimed_.assign(words_, 0);
-  std::map<const date::time_zone*, std::size_t> zone_index;
+  std::map<const TimeZone*, std::size_t> zone_index;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     std::optional<TimeCondition>& time = rules[i].conditions.time;
     if (!time.has_value()) {

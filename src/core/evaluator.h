@@ -106,7 +106,7 @@ class CompiledPolicy {
   // The rules of one time zone: which of them hold on each local weekday and in each
   // segment of the day between consecutive window boundaries.
   struct ZoneTable {
-    const date::time_zone* zone = nullptr;    // nullptr: UTC
+    const TimeZone* zone = nullptr;           // nullptr: UTC
     std::vector<int> boundaries;              // sorted segment starts; boundaries[0] == 0
     std::vector<std::uint64_t> members;       // rules in this zone, one row
     std::vector<std::uint64_t> day_rows;      // 7 rows, by weekday C encoding

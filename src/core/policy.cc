@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <exception>
+
+#include "core/time_zone_db.h"
 
 namespace sentinel::policy {
 namespace {
@@ -141,10 +142,10 @@ std::optional<int> ParseMinuteOfDay(std::string_view text) {
   return hour * 60 + minute;
 }
 
-LocalClock ToLocalClock(const date::time_zone* zone, TimePoint at) {
+LocalClock ToLocalClock(const TimeZone* zone, TimePoint at) {
   std::int64_t local = at.time_since_epoch().count();
   if (zone != nullptr) {
-    local += zone->get_info(at).offset.count();
+    local += zone->OffsetAt(at).count();
   }
   // Floor division, so instants before 1970 land on the right day too.
   std::int64_t day = local / kSecondsPerDay;
@@ -156,21 +157,21 @@ LocalClock ToLocalClock(const date::time_zone* zone, TimePoint at) {
   return LocalClock{std::chrono::weekday(local_day), static_cast<int>(second_of_day / 60)};
 }
 
-Result<const date::time_zone*> LocateTimeZone(std::string_view name) {
+Result<const TimeZone*> LocateTimeZone(std::string_view name) {
   if (name == "UTC") {
     return nullptr;
   }
-  // date/tz reports a missing zone, and an unreadable zone file, by throwing. Loading the
-  // data here (get_info) moves any such failure to policy load time, so that evaluation
-  // never meets it.
-  try {
-    const date::time_zone* zone = date::locate_zone(name);
-    (void)zone->get_info(date::sys_seconds{});
-    return zone;
-  } catch (const std::exception&) {
-    return Fail(ErrorCode::kInvalidInput, "unknown timezone '" + std::string(name) + "'",
-                "use an IANA name such as UTC, Europe/Berlin or America/New_York");
+  // Reading the file here moves any failure to policy load time, so that evaluation
+  // never meets one.
+  auto zone = LoadTimeZone(name);
+  if (zone) {
+    return *zone;
   }
+  const std::string hint = "use an IANA name such as UTC, Europe/Berlin or America/New_York";
+  if (zone.error().code() == ErrorCode::kNotFound) {
+    return Fail(ErrorCode::kInvalidInput, "unknown timezone '" + std::string(name) + "'", hint);
+  }
+  return Fail(ErrorCode::kInvalidInput, zone.error().message(), hint);
 }
 
 bool TimeCondition::HoldsAt(TimePoint at) const {

@@ -1,11 +1,9 @@
 // The policy document (SPEC section 3) as plain values: access rules, approvals,
 // break-glass and rate limits. Parsing lives in policy_parser.h, evaluation of the access
 // rules in evaluator.h. Everything here is pure: the only outside state it reads is the
-// zoneinfo database, through date/tz, when a time condition is checked.
+// zoneinfo database (time_zone_db.h), when a timezone name is resolved.
 #ifndef SENTINEL_CORE_POLICY_H_
 #define SENTINEL_CORE_POLICY_H_
-
-#include <date/tz.h>
 
 #include <chrono>
 #include <cstdint>
@@ -16,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/time_zone.h"
 
 namespace sentinel::policy {
 
@@ -105,25 +104,26 @@ struct LocalClock {
 
 // Reads the wall clock of `zone` at `at`; a null `zone` means UTC. Uses the zone's UTC
 // offset in force at that instant, so DST days need no special care: local times the
-// clocks skip never occur, and local times that occur twice are seen twice.
-// Known limit: the zoneinfo files are read without their POSIX footer, so DST rules are
-// applied only up to the last transition the file lists (2037 for "fat" files).
-// The zone's data must already be loaded (LocateTimeZone does that); never throws then.
-LocalClock ToLocalClock(const date::time_zone* zone, TimePoint at);
+// clocks skip never occur, and local times that occur twice are seen twice. After the
+// last transition its zoneinfo file lists, the file's POSIX rule applies, so DST keeps
+// its dates in 2040 too. Never fails.
+LocalClock ToLocalClock(const TimeZone* zone, TimePoint at);
 
-// Finds an IANA time zone by exact name and loads its data, so that later lookups
-// cannot fail. Returns nullptr for "UTC" (UTC needs no database). Fails with kInvalidInput
-// naming the zone when the database does not have it or its file cannot be read.
-Result<const date::time_zone*> LocateTimeZone(std::string_view name);
+// Finds an IANA time zone by exact name and loads its data (once per process, see
+// LoadTimeZone), so that later lookups cannot fail. Returns nullptr for "UTC" (UTC needs
+// no database). Fails with kInvalidInput "unknown timezone 'X'" when the database does not
+// have the zone, or with kInvalidInput and the reason when its file cannot be read or
+// parsed. The zone lives until the process exits.
+Result<const TimeZone*> LocateTimeZone(std::string_view name);
 
 // A `time` condition. The weekday of `days` is the local weekday of the instant itself:
 // with days [friday] and hours 22:00-06:00, Friday 00:00-05:59 and Friday 22:00-23:59
 // match, Saturday 00:00-05:59 does not.
 struct TimeCondition {
-  DaySet days;                            // absent in the document: every day
-  std::optional<HourWindow> hours;        // absent: the whole day
-  std::string timezone = "UTC";           // IANA name as written, for messages
-  const date::time_zone* zone = nullptr;  // `timezone` resolved; nullptr means UTC
+  DaySet days;                      // absent in the document: every day
+  std::optional<HourWindow> hours;  // absent: the whole day
+  std::string timezone = "UTC";     // IANA name as written, for messages
+  const TimeZone* zone = nullptr;   // `timezone` resolved; nullptr means UTC
 
   // Returns whether the wall clock of `zone` at `at` lies within `days` and `hours`.
   // Requires `zone` to match `timezone` (as the parser guarantees); a condition whose

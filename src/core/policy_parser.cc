@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/duration.h"
+#include "core/time_zone_db.h"
 
 namespace sentinel::policy {
 namespace {
@@ -493,14 +494,8 @@ void Parser::ReadTimezone(const Field& field, const std::string& where, TimeCond
     time.zone = *zone;
     return;
   }
-  std::vector<std::string> known;
-  try {
-    for (const date::time_zone& candidate : date::get_tzdb().zones) {
-      known.push_back(candidate.name());
-    }
-  } catch (const std::exception&) {
-    known.clear();  // no database, no suggestion; the error below still stands
-  }
+  // Without a readable database the list is empty: no suggestion, the error still stands.
+  const std::vector<std::string> known = ListTimeZones();
   Report(PolicyErrorKind::kInvalidValue, field.value.Mark(),
          "unknown timezone " + Quote(*name) + " in " + where +
              SuggestionOr(*name, known, " (want an IANA name such as UTC or Europe/Berlin)"));

@@ -18,7 +18,7 @@ TimePoint At(std::string_view rfc3339) {
   return parsed.value_or(TimePoint{});
 }
 
-const date::time_zone* Zone(std::string_view name) {
+const TimeZone* Zone(std::string_view name) {
   auto zone = LocateTimeZone(name);
   EXPECT_TRUE(zone.has_value()) << name;
   return zone.value_or(nullptr);
@@ -91,10 +91,10 @@ TEST(PolicyModelTest, HourWindowIsHalfOpenAndMayWrap) {
 }
 
 TEST(PolicyModelTest, LocalClockFollowsDstChanges) {
-  const date::time_zone* berlin = Zone("Europe/Berlin");
-  const date::time_zone* new_york = Zone("America/New_York");
+  const TimeZone* berlin = Zone("Europe/Berlin");
+  const TimeZone* new_york = Zone("America/New_York");
   const struct {
-    const date::time_zone* zone;
+    const TimeZone* zone;
     const char* at;
     std::chrono::weekday weekday;
     const char* local;
