@@ -11,8 +11,8 @@ TEST(ParseDurationTest, AcceptsEveryUnitAndCombination) {
   const struct {
     const char* text;
     long long want;
-  } cases[] = {{"90s", 90}, {"15m", 900}, {"2h", 7200}, {"1h30m", 5400}, {"1h0m1s", 3601},
-               {"4h", 14400}};
+  } cases[] = {{"90s", 90},     {"15m", 900},     {"2h", 7200},
+               {"1h30m", 5400}, {"1h0m1s", 3601}, {"4h", 14400}};
   for (const auto& c : cases) {
     auto got = ParseDuration(c.text);
     ASSERT_TRUE(got.has_value()) << c.text << ": " << got.error().message();
@@ -21,8 +21,8 @@ TEST(ParseDurationTest, AcceptsEveryUnitAndCombination) {
 }
 
 TEST(ParseDurationTest, RejectsMalformedText) {
-  for (const char* text : {"", "60", "h", "1x", "1m1h", "1h1h", "-5m", "0s", "1.5h", " 1h",
-                           "1h ", "99999999999999999999h"}) {
+  for (const char* text : {"", "60", "h", "1x", "1m1h", "1h1h", "-5m", "0s", "1.5h", " 1h", "1h ",
+                           "99999999999999999999h"}) {
     auto got = ParseDuration(text);
     ASSERT_FALSE(got.has_value()) << text;
     EXPECT_EQ(got.error().code(), ErrorCode::kInvalidInput) << text;

@@ -38,9 +38,9 @@ std::string FormatTime(TimePoint time) {
 Result<TimePoint> ParseTime(std::string_view text) {
   using namespace std::chrono;
   auto invalid = [&] {
-    return Fail(ErrorCode::kInvalidInput,
-                "invalid time '" + std::string(text) + "': expected RFC 3339 like " +
-                    "2026-12-03T17:04:05Z");
+    return Fail(ErrorCode::kInvalidInput, "invalid time '" + std::string(text) +
+                                              "': expected RFC 3339 like " +
+                                              "2026-12-03T17:04:05Z");
   };
   const int y = ReadDigits(text, 0, 4);
   const int mo = ReadDigits(text, 5, 2);
@@ -48,9 +48,8 @@ Result<TimePoint> ParseTime(std::string_view text) {
   const int h = ReadDigits(text, 11, 2);
   const int mi = ReadDigits(text, 14, 2);
   const int s = ReadDigits(text, 17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || text[4] != '-' ||
-      text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
-      text[16] != ':') {
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return invalid();
   }
   const year_month_day ymd{year(y), month(unsigned(mo)), day(unsigned(d))};
