@@ -1,3 +1,5 @@
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +17,11 @@ int Main(int argc, char** argv) {
     std::fputs("sentinel " SENTINEL_VERSION "\n", stdout);
     return kExitOk;
   }
+
+  // OpenSSL frees its providers and tables from an atexit handler by default: a third of a
+  // millisecond at the end of every `credentials` call, for memory the exit returns anyway.
+  // This must come before OpenSSL's first use; a failure here only keeps the default.
+  (void)OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
 
   CLI::App app("sentinel: a policy gate in front of AWS credentials", "sentinel");
   app.require_subcommand(1);
