@@ -1,5 +1,7 @@
 #include "aws/query_api.h"
 
+#include "aws/sigv4.h"
+
 namespace sentinel::aws {
 
 std::string FormEncode(std::string_view text) {
@@ -56,6 +58,34 @@ Error WithoutSecrets(const Error& error, const Credentials& credentials) {
     }
   }
   return Error(error.code(), std::move(message), error.hint());
+}
+
+Result<HttpResponse> SendQueryApiCall(HttpClient& http, const QueryApiTarget& target,
+                                      std::string_view action, const QueryParams& params,
+                                      const Credentials& credentials, TimePoint now) {
+  const std::string prefix = std::string(target.service) + " " + std::string(action);
+  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
+    return Fail(ErrorCode::kInvalidInput,
+                prefix + ": the credentials to sign with lack an access key id or secret key");
+  }
+
+  HttpRequest request;
+  request.method = "POST";
+  request.url = QueryApiUrl(std::string(target.url));
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = QueryBody(action, target.api_version, params);
+
+  const std::string context = prefix + " " + RedactUrl(target.url);
+  const SigningParams signing{
+      .region = std::string(target.region), .service = std::string(target.service), .time = now};
+  if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
+    return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
+  }
+  auto response = http.Send(request);
+  if (!response) {
+    return Fail(WithoutSecrets(response.error(), credentials), context);
+  }
+  return response;
 }
 
 }  // namespace sentinel::aws

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "aws/credentials.h"
+#include "aws/http.h"
+#include "core/clock.h"
 #include "core/error.h"
 
 namespace sentinel::aws {
@@ -32,6 +34,23 @@ std::string QueryApiUrl(std::string endpoint_url);
 // replaced by "***". AWS does not echo them, but a misbehaving endpoint could, and a
 // secret must never reach a terminal or a log through an Error.
 Error WithoutSecrets(const Error& error, const Credentials& credentials);
+
+// Where and how a Query API client sends its calls.
+struct QueryApiTarget {
+  std::string_view service;      // "sts", "sns": the SigV4 service and the message prefix
+  std::string_view api_version;  // "2011-06-15"
+  std::string_view url;          // the endpoint URL
+  std::string_view region;       // the SigV4 signing region
+};
+
+// Builds, signs (at `now`) and sends one call: POST of QueryBody(action, ...) to
+// QueryApiUrl(target.url). Returns the raw response of any HTTP status for the caller's
+// parser. Fails with kInvalidInput when the credentials lack a key id or secret key, and
+// with the signer's or HTTP client's error, prefixed "<service> <action> <url>" (the URL
+// without its query) and with any secret removed (WithoutSecrets).
+Result<HttpResponse> SendQueryApiCall(HttpClient& http, const QueryApiTarget& target,
+                                      std::string_view action, const QueryParams& params,
+                                      const Credentials& credentials, TimePoint now);
 
 }  // namespace sentinel::aws
 

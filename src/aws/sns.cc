@@ -14,7 +14,6 @@ namespace sentinel::aws {
 namespace {
 
 constexpr std::string_view kApiVersion = "2010-03-31";
-constexpr std::string_view kContentType = "application/x-www-form-urlencoded; charset=utf-8";
 constexpr std::size_t kMaxMessageBytes = 256 * 1024;
 constexpr std::size_t kMaxAttributes = 10;
 constexpr std::size_t kMaxNameLength = 256;
@@ -91,15 +90,6 @@ bool IsAttributeName(std::string_view name) {
     }
   }
   return true;
-}
-
-Status ValidateCredentials(std::string_view action, const Credentials& credentials) {
-  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return InvalidParameter(action,
-                            "the credentials to sign with lack an access key id or "
-                            "secret key");
-  }
-  return {};
 }
 
 Status ValidateMessage(std::string_view message) {
@@ -212,26 +202,8 @@ Result<std::string> SnsClient::CreateTopic(const Credentials& credentials, std::
 
 Result<HttpResponse> SnsClient::Call(std::string_view action, const QueryParams& params,
                                      const Credentials& credentials) {
-  if (auto valid = ValidateCredentials(action, credentials); !valid) {
-    return std::unexpected(valid.error());
-  }
-
-  HttpRequest request;
-  request.method = "POST";
-  request.url = QueryApiUrl(endpoint_.url);
-  request.headers = {{"Content-Type", std::string(kContentType)}};
-  request.body = QueryBody(action, kApiVersion, params);
-
-  const std::string context = "sns " + std::string(action) + " " + RedactUrl(endpoint_.url);
-  const SigningParams signing{.region = endpoint_.region, .service = "sns", .time = clock_.Now()};
-  if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
-    return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
-  }
-  auto response = http_.Send(request);
-  if (!response) {
-    return Fail(WithoutSecrets(response.error(), credentials), context);
-  }
-  return response;
+  return SendQueryApiCall(http_, {"sns", kApiVersion, endpoint_.url, endpoint_.region}, action,
+                          params, credentials, clock_.Now());
 }
 
 }  // namespace sentinel::aws

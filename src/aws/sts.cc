@@ -13,7 +13,6 @@ namespace sentinel::aws {
 namespace {
 
 constexpr std::string_view kApiVersion = "2011-06-15";
-constexpr std::string_view kContentType = "application/x-www-form-urlencoded; charset=utf-8";
 
 bool IsExternalIdChar(char c) { return IsAwsNameChar(c) || c == ':' || c == '/'; }
 
@@ -28,15 +27,6 @@ Status ValidateDuration(std::string_view action, std::chrono::seconds duration,
                                         " is outside " +
                                         std::to_string(kMinSessionDuration.count()) + ".." +
                                         std::to_string(max.count()));
-  }
-  return {};
-}
-
-Status ValidateCredentials(std::string_view action, const Credentials& credentials) {
-  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return Fail(ErrorCode::kInvalidInput,
-                "sts " + std::string(action) +
-                    ": the credentials to sign with lack an access key id or secret key");
   }
   return {};
 }
@@ -155,26 +145,8 @@ Result<Credentials> StsClient::GetSessionToken(const Credentials& credentials,
 
 Result<HttpResponse> StsClient::Call(std::string_view action, const Params& params,
                                      const Credentials& credentials) {
-  if (auto valid = ValidateCredentials(action, credentials); !valid) {
-    return std::unexpected(valid.error());
-  }
-
-  HttpRequest request;
-  request.method = "POST";
-  request.url = QueryApiUrl(endpoint_.url);
-  request.headers = {{"Content-Type", std::string(kContentType)}};
-  request.body = QueryBody(action, kApiVersion, params);
-
-  const std::string context = "sts " + std::string(action) + " " + RedactUrl(endpoint_.url);
-  const SigningParams signing{.region = endpoint_.region, .service = "sts", .time = clock_.Now()};
-  if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
-    return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
-  }
-  auto response = http_.Send(request);
-  if (!response) {
-    return Fail(WithoutSecrets(response.error(), credentials), context);
-  }
-  return response;
+  return SendQueryApiCall(http_, {"sts", kApiVersion, endpoint_.url, endpoint_.region}, action,
+                          params, credentials, clock_.Now());
 }
 
 }  // namespace sentinel::aws
