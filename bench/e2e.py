@@ -69,6 +69,8 @@ def series(label, argv, env, runs=RUNS, debug=False):
     if debug:
         line += f"   wall minus HTTP {statistics.median(own) * 1000:6.2f} ms"
     print(line, flush=True)
+    if debug:
+        return statistics.median(own)
     return statistics.median(walls)
 
 
@@ -77,16 +79,28 @@ def main():
     box = Sandbox(moto)
     try:
         env = box.env()
-        policy_all = 'version: "1"\nrules:\n  - name: dev\n    effect: allow\n' \
-                     '    conditions: {profiles: [dev]}\n'
-        box.write_policy(policy_all)
+        box.write_policy(
+            'version: "1"\nrules:\n  - name: dev\n    effect: allow\n'
+            '    conditions: {profiles: [dev]}\n  - name: prod\n    effect: require_approval\n'
+            '    conditions: {profiles: [prod]}\nbreakglass:\n  - name: oncall\n'
+            '    profiles: [prod]\n    users: [alice]\n')
         print(f"{RUNS} runs each, moto {moto.url}")
         true_wall = series("/bin/true", ["/bin/true"], env)
         version_wall = series("sentinel --version", [SENTINEL, "--version"], env)
         series("/usr/bin/aws --version", ["/usr/bin/aws", "--version"], env, runs=min(RUNS, 20))
         cache = os.path.join(box.home, ".cache", "sentinel")
-        series("sentinel credentials (identity cached)",
-               [SENTINEL, "--debug", "credentials", "--profile", "dev"], env, debug=True)
+        plain = series("sentinel credentials (identity cached)",
+                       [SENTINEL, "--debug", "credentials", "--profile", "dev"], env, debug=True)
+        # The same call let through by a break-glass event: the policy says
+        # require_approval, so sentinel opens the store and finds the event.
+        subprocess.run([SENTINEL, "breakglass", "--profile", "prod", "--reason-code", "incident",
+                        "--duration", "4h", "--justification",
+                        "benchmark of the override path, not an emergency"],
+                       env=env, check=True, capture_output=True)
+        overridden = series("sentinel credentials (break-glass override)",
+                            [SENTINEL, "--debug", "credentials", "--profile", "prod"], env,
+                            debug=True)
+        print(f"override cost (wall minus HTTP): {(overridden - plain) * 1000:+.2f} ms")
         # A cold identity cache adds one GetCallerIdentity round trip per call.
         cold = []
         for _ in range(RUNS):
