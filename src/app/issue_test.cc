@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "app/override_test_fakes.h"
 #include "core/breakglass.h"
 #include "core/policy_parser.h"
 #include "core/request.h"
@@ -26,29 +27,7 @@ class FakeCaller final : public CallerPort {
   std::optional<Error> error;
 };
 
-class FakePolicy final : public PolicyPort {
- public:
-  explicit FakePolicy(std::string yaml) : yaml_(std::move(yaml)) {}
-  Result<LoadedPolicy> Load() override {
-    auto parsed = policy::ParsePolicy(yaml_, "file:/p.yaml");
-    if (!parsed) {
-      return std::unexpected(parsed.error());
-    }
-    auto compiled = policy::CompiledPolicy::Compile(*parsed);
-    if (!compiled) {
-      return std::unexpected(compiled.error());
-    }
-    LoadedPolicy loaded;
-    loaded.document = std::make_shared<policy::Policy>(*parsed);
-    loaded.compiled = std::make_shared<policy::CompiledPolicy>(std::move(*compiled));
-    loaded.source = "file:/p.yaml";
-    return loaded;
-  }
-  std::string SourceUri() const override { return "file:/p.yaml"; }
-
- private:
-  std::string yaml_;
-};
+using app::testing::FakePolicy;
 
 class FakeSessions final : public SessionPort {
  public:
