@@ -67,12 +67,38 @@ Result<CurlLibrary> OpenCurlLibrary(const char* file) {
   return curl;
 }
 
+#if SENTINEL_CURL_LINKED
+namespace {
+
+// The libcurl linked into this executable (see CMakeLists.txt): nothing to load.
+CurlLibrary LinkedCurlLibrary() {
+  return CurlLibrary{
+      .global_init = curl_global_init,
+      .easy_init = curl_easy_init,
+      .easy_cleanup = curl_easy_cleanup,
+      .easy_reset = curl_easy_reset,
+      .easy_setopt = curl_easy_setopt,
+      .easy_perform = curl_easy_perform,
+      .easy_getinfo = curl_easy_getinfo,
+      .easy_strerror = curl_easy_strerror,
+      .slist_append = curl_slist_append,
+      .slist_free_all = curl_slist_free_all,
+  };
+}
+
+}  // namespace
+#endif
+
 Result<const CurlLibrary*> LoadCurlLibrary() {
   // curl_global_init is not thread-safe and must run once, before any handle exists.
   static std::once_flag once;
   static std::optional<Result<CurlLibrary>> loaded;
   std::call_once(once, [] {
+#if SENTINEL_CURL_LINKED
+    Result<CurlLibrary> curl = LinkedCurlLibrary();
+#else
     Result<CurlLibrary> curl = OpenCurlLibrary(kCurlLibraryName);
+#endif
     if (curl && curl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       curl = Fail(ErrorCode::kInternal, "initialising libcurl failed");
     }

@@ -1,7 +1,8 @@
-// libcurl, loaded at run time. libcurl and the ~28 libraries it needs (TLS, Kerberos, LDAP,
-// HTTP/2, SSH...) cost the dynamic loader most of the start time of a short-lived process;
-// loading them on the first HTTP request spares every command that sends none (--version,
-// policy, whoami with a cached identity) and keeps them out of the executable's needs.
+// The libcurl functions sentinel calls, behind one table. Debian's libcurl.so and the ~28
+// libraries it needs (TLS, Kerberos, LDAP, HTTP/2, SSH...) cost the dynamic loader most of
+// the start time of a short-lived process. ./run's builds link a libcurl built from source
+// with HTTP and OpenSSL only, so none of that is loaded; a build against the system libcurl
+// loads it on the first HTTP request, sparing every command that sends none.
 #ifndef SENTINEL_AWS_CURL_LIBRARY_H_
 #define SENTINEL_AWS_CURL_LIBRARY_H_
 
@@ -40,8 +41,10 @@ struct CurlLibrary {
 // Thread-safe. Meant for tests and for LoadCurlLibrary; other callers want the latter.
 [[nodiscard]] Result<CurlLibrary> OpenCurlLibrary(const char* file);
 
-// Loads kCurlLibraryName and runs curl_global_init(CURL_GLOBAL_DEFAULT), once per process on
-// the first call (std::call_once); later calls return the same outcome. The table lives
+// Finds libcurl and runs curl_global_init(CURL_GLOBAL_DEFAULT), once per process on the
+// first call (std::call_once). A build with SENTINEL_CURL_LINKED (the one ./run makes) has
+// libcurl linked in, built from source with HTTP and OpenSSL only; any other build loads
+// kCurlLibraryName, the system's libcurl. Later calls return the same outcome. The table lives
 // until the process exits. Fails with OpenCurlLibrary's errors, or with kInternal
 // "initialising libcurl failed" when curl_global_init does.
 // Thread-safe; the first call may block while the library and its dependencies load.
