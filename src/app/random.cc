@@ -1,28 +1,28 @@
 #include "app/random.h"
 
-#include <openssl/err.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
-#include <climits>
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace sentinel::app {
 
-Status OpenSslRandomSource::Fill(std::span<std::uint8_t> out) {
-  // RAND_bytes takes an int length; ids need a few bytes, so a larger request is a bug.
-  if (out.size() > static_cast<std::size_t>(INT_MAX)) {
-    return Fail(ErrorCode::kInternal, "reading random bytes: request too large");
+Status SystemRandomSource::Fill(std::span<std::uint8_t> out) {
+  // getrandom may return fewer bytes than asked (over 256 bytes, or on a signal): loop.
+  std::size_t filled = 0;
+  while (filled < out.size()) {
+    const ssize_t got = getrandom(out.data() + filled, out.size() - filled, 0);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return Fail(ErrorCode::kUnavailable,
+                  std::string("reading random bytes from the kernel: ") + std::strerror(errno));
+    }
+    filled += static_cast<std::size_t>(got);
   }
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) == 1) {
-    return {};
-  }
-  char reason[256] = "unknown error";
-  const unsigned long code = ERR_get_error();
-  if (code != 0) {
-    ERR_error_string_n(code, reason, sizeof(reason));
-  }
-  ERR_clear_error();
-  return Fail(ErrorCode::kUnavailable, std::string("reading random bytes from OpenSSL: ") + reason);
+  return {};
 }
 
 }  // namespace sentinel::app

@@ -8,8 +8,8 @@
 namespace sentinel::app {
 namespace {
 
-TEST(OpenSslRandomSourceTest, ProducesDistinctWellFormedIds) {
-  OpenSslRandomSource random;
+TEST(SystemRandomSourceTest, ProducesDistinctWellFormedIds) {
+  SystemRandomSource random;
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     auto id = NewRecordId(random);
@@ -19,10 +19,10 @@ TEST(OpenSslRandomSourceTest, ProducesDistinctWellFormedIds) {
   }
 }
 
-TEST(OpenSslRandomSourceTest, FillsTheWholeBuffer) {
+TEST(SystemRandomSourceTest, FillsTheWholeBuffer) {
   // A byte position left unwritten stays zero. A written one is zero in all 8 draws with
   // probability 2^-64, so every position must have been non-zero at least once.
-  OpenSslRandomSource random;
+  SystemRandomSource random;
   std::array<std::uint8_t, 4096> seen_nonzero{};
   for (int draw = 0; draw < 8; ++draw) {
     std::array<std::uint8_t, 4096> buffer{};

@@ -74,7 +74,7 @@ Result<Issued> Issue(Context& context, const IssueFlags& flags) {
   if (!log) {
     return std::unexpected(log.error());
   }
-  app::OpenSslRandomSource random;
+  app::SystemRandomSource random;
   app::IssuePorts ports{**session, **policy, **session, **log, random, context.clock(), [&context] {
                           return context.OpenStore();
                         }};

@@ -54,7 +54,7 @@ class OverrideEnv {
   LazyCaller caller_;
   std::unique_ptr<app::PolicyPort> policy_;
   std::unique_ptr<app::LifecycleLog> log_;
-  app::OpenSslRandomSource random_;
+  app::SystemRandomSource random_;
   app::OverridePorts ports_;
 };
 
