@@ -109,6 +109,10 @@ struct Transfer {
   HttpResponse response;
   std::size_t max_body_bytes = 0;
   bool body_too_large = false;
+  // libcurl's own account of a failure. For TLS it names what was wrong with the peer
+  // (an unknown issuer, a host name the certificate does not cover), which the generic
+  // curl_easy_strerror text does not.
+  char error_text[CURL_ERROR_SIZE] = {};
 };
 
 // libcurl calls these from C: nothing may throw through them, so an allocation failure
@@ -207,11 +211,17 @@ Status Configure(const CurlLibrary& curl, CURL* easy, const HttpRequest& request
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.attempt_timeout.count()));
   set(CURLOPT_USERAGENT, "sentinel/" SENTINEL_VERSION);
+  set(CURLOPT_SSL_VERIFYPEER, 1L);
+  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_bundle.empty()) {
+    set(CURLOPT_CAINFO, options.ca_bundle.c_str());
+  }
   set(CURLOPT_HTTPHEADER, headers);
   set(CURLOPT_WRITEFUNCTION, &OnBody);
   set(CURLOPT_WRITEDATA, static_cast<void*>(transfer));
   set(CURLOPT_HEADERFUNCTION, &OnHeader);
   set(CURLOPT_HEADERDATA, static_cast<void*>(transfer));
+  set(CURLOPT_ERRORBUFFER, transfer->error_text);
   if (request.method == "GET" && request.body.empty()) {
     set(CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {
@@ -307,6 +317,12 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     } else {
       TransportFailure failure = ClassifyFailure(code);
       std::string reason = curl.easy_strerror(code);
+      const bool tls_failure = code == CURLE_SSL_CONNECT_ERROR ||
+                               code == CURLE_PEER_FAILED_VERIFICATION ||
+                               code == CURLE_SSL_CACERT_BADFILE;
+      if (tls_failure && transfer.error_text[0] != '\0') {
+        reason = transfer.error_text;
+      }
       if (transfer.body_too_large) {
         failure = {"response too large", false};
         reason = "body over " + std::to_string(options_.max_response_bytes) + " bytes";

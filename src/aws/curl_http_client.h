@@ -23,6 +23,10 @@ struct CurlHttpClientOptions {
   // throttled together do not retry together.
   std::chrono::milliseconds backoff_base{100};
   std::chrono::milliseconds backoff_cap{2000};
+  // A PEM file of the certificate authorities to trust for https, instead of the system's
+  // (AWS_CA_BUNDLE or the profile's ca_bundle, as the AWS CLI reads them). Empty: the
+  // system's bundle. Peers and host names are verified either way.
+  std::string ca_bundle;
   // A response body larger than this fails the request (kUnavailable, not retried).
   std::size_t max_response_bytes = 16 * 1024 * 1024;
   // How the client waits between attempts; empty means std::this_thread::sleep_for.

@@ -233,6 +233,7 @@ Status ProfileReader::ReadText(Profile& profile) const {
       {&profile.credential_process, "credential_process", IfEmpty::kError},
       {&profile.region, "region", IfEmpty::kAbsent},
       {&profile.endpoint_url, "endpoint_url", IfEmpty::kAbsent},
+      {&profile.ca_bundle, "ca_bundle", IfEmpty::kAbsent},
       {&profile.aws_access_key_id, "aws_access_key_id", IfEmpty::kError},
   };
   for (const auto& field : fields) {

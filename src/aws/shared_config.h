@@ -52,6 +52,7 @@ struct Profile {
   std::optional<int> duration_seconds;  // 900..43200
   std::optional<std::string> region;
   std::optional<std::string> endpoint_url;
+  std::optional<std::string> ca_bundle;  // PEM file of CAs to trust instead of the system's
   std::optional<std::string> credential_process;
   bool ignore_configured_endpoint_urls = false;
 

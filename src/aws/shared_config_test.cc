@@ -391,6 +391,13 @@ TEST(SharedConfigTest, EmptyRegionAndEndpointMeanUnset) {
   EXPECT_EQ(p.endpoint_url, std::nullopt);
 }
 
+TEST(SharedConfigTest, CaBundleIsReadAndEmptyMeansUnset) {
+  const SharedConfig shared =
+      MustLoad("[profile p]\nca_bundle = /etc/corp/ca.pem\n[profile q]\nca_bundle =\n");
+  EXPECT_EQ(MustGet(shared, "p").ca_bundle, "/etc/corp/ca.pem");
+  EXPECT_EQ(MustGet(shared, "q").ca_bundle, std::nullopt);
+}
+
 TEST(SharedConfigTest, MalformedSecretsAreReportedWithoutTheirValue) {
   const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   for (const std::string& lines : {"aws_secret_access_key = " + secret + "\n  " + secret + "\n",

@@ -17,6 +17,18 @@
 namespace sentinel::cli {
 namespace {
 
+// The certificate authorities to trust for https, as the AWS CLI picks them:
+// AWS_CA_BUNDLE, else the profile's ca_bundle, else "" (the system's).
+std::string CaBundle(const aws::Environment& env, const aws::Profile* profile) {
+  if (auto bundle = env.Get("AWS_CA_BUNDLE"); bundle && !bundle->empty()) {
+    return *bundle;
+  }
+  if (profile != nullptr && profile->ca_bundle) {
+    return *profile->ca_bundle;
+  }
+  return "";
+}
+
 // Adds the time each request took to --debug output, so a slow call can be told apart
 // from slow sentinel (bench/e2e.py reads these lines).
 class TimedHttpClient final : public aws::HttpClient {
@@ -207,6 +219,10 @@ Result<std::unique_ptr<AwsSession>> Context::OpenSession(
 
   if (!http_) {
     aws::CurlHttpClientOptions options;
+    options.ca_bundle = CaBundle(*env_, profile_ptr);
+    if (!options.ca_bundle.empty()) {
+      Debug("trusting the certificate authorities in " + options.ca_bundle);
+    }
     std::function<void(std::string_view)> debug;
     if (flags_.debug) {
       debug = [this](std::string_view line) { Debug(line); };
@@ -280,7 +296,9 @@ Result<app::Notifier*> Context::OpenNotifier() {
     return std::unexpected(store.error());
   }
   const app::Settings& settings = **Settings();
-  notify_http_ = std::make_unique<aws::CurlHttpClient>(notify::DeliveryHttpOptions());
+  aws::CurlHttpClientOptions notify_options = notify::DeliveryHttpOptions();
+  notify_options.ca_bundle = CaBundle(*env_, nullptr);
+  notify_http_ = std::make_unique<aws::CurlHttpClient>(std::move(notify_options));
 
   std::optional<aws::SnsEndpoint> sns_endpoint;
   if (settings.notify.sns_topic_arn) {
