@@ -171,10 +171,32 @@ class DocumentStarts final : public YAML::EventHandler {
   std::vector<YAML::Mark> marks;
 };
 
+// Returns whether some line of `text` begins with "---" or "...". Every document after the
+// first starts at such a marker (YAML puts them at the start of a line only), so text
+// without one holds one document at most.
+bool HasDocumentMarker(std::string_view text) {
+  for (std::size_t line = 0; line < text.size();) {
+    const std::string_view rest = text.substr(line);
+    if (rest.starts_with("---") || rest.starts_with("...")) {
+      return true;
+    }
+    const std::size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) {
+      break;
+    }
+    line = end + 1;
+  }
+  return false;
+}
+
 // Returns where a second document begins, if the text has one. yaml-cpp 0.7's LoadAll
 // never returns on some malformed input (a stray ","), so this takes at most two parser
-// steps instead. Throws what yaml-cpp throws.
+// steps instead. That parses the text a second time, so it runs only when a document
+// marker makes a second document possible. Throws what yaml-cpp throws.
 std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  if (!HasDocumentMarker(text)) {
+    return std::nullopt;
+  }
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentStarts starts;

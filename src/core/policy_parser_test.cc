@@ -488,6 +488,10 @@ const std::vector<ErrorCase>& ErrorCases() {
        PolicyErrorKind::kSyntax, 4, 4, "YAML syntax error: end of sequence not found"},
       {"two documents", "version: \"1\"\nrules: []\n---\nversion: \"1\"\nrules: []\n",
        PolicyErrorKind::kSyntax, 3, 1, "more than one YAML document (a policy is exactly one)"},
+      {"two documents, both started", "---\nversion: \"1\"\nrules: []\n---\nrules: []\n",
+       PolicyErrorKind::kSyntax, 4, 1, "more than one YAML document (a policy is exactly one)"},
+      {"a document after an ended one", "version: \"1\"\nrules: []\n...\nrules: []\n",
+       PolicyErrorKind::kSyntax, 4, 1, "more than one YAML document (a policy is exactly one)"},
       // yaml-cpp's LoadAll never returns on these; the parser must.
       {"stray comma", ",", PolicyErrorKind::kSyntax, 1, 1,
        "the policy is empty (want a mapping with 'version' and 'rules')"},
@@ -501,6 +505,16 @@ const std::vector<ErrorCase>& ErrorCases() {
        "the policy is empty (want a mapping with 'version' and 'rules')"},
   };
   return cases;
+}
+
+TEST(PolicyParserTest, DocumentMarkersAroundTheOnlyDocumentAreFine) {
+  for (const char* yaml : {"---\nversion: \"1\"\nrules: []\n",
+                           "version: \"1\"\nrules: []\n...\n",
+                           "--- # the policy\nversion: \"1\"\nrules: []\n...\n# end\n",
+                           "version: \"1\"\nrules: []\n# ---\n"}) {
+    ParseOutcome outcome = ParsePolicyDocument(yaml);
+    EXPECT_TRUE(outcome.policy.has_value()) << yaml << ": " << Describe(outcome);
+  }
 }
 
 TEST(PolicyParserTest, EveryErrorNamesKindLineColumnAndWhat) {
