@@ -101,6 +101,9 @@ def main():
                             [SENTINEL, "--debug", "credentials", "--profile", "prod"], env,
                             debug=True)
         print(f"override cost (wall minus HTTP): {(overridden - plain) * 1000:+.2f} ms")
+        # The machine's speed drifts between runs; this ratio shows whether a change is
+        # sentinel's or the machine's.
+        print(f"credentials wall minus HTTP / /bin/true wall: {plain / true_wall:.2f}x")
         # A cold identity cache adds one GetCallerIdentity round trip per call.
         cold = []
         for _ in range(RUNS):

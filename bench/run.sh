@@ -14,3 +14,8 @@ done
 
 printf '\n== end to end\n'
 python3 "$here/e2e.py"
+
+# Start time without a Python parent: hyperfine spawns the commands itself.
+printf '\n== start time (hyperfine)\n'
+hyperfine -N --warmup 100 -r 1000 /bin/true "$SENTINEL_BIN --version" 2>&1 |
+  grep -E "Benchmark|Time|±"
