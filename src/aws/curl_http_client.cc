@@ -75,6 +75,9 @@ struct TransportFailure {
   std::string_view what;
   bool retryable;
   ErrorCode code = ErrorCode::kUnavailable;
+  // Whether libcurl's error buffer says more than curl_easy_strerror: for TLS it names what
+  // was wrong with the peer (an unknown issuer, a host name the certificate does not cover).
+  bool detailed = false;
 };
 
 TransportFailure ClassifyFailure(CURLcode code) {
@@ -92,10 +95,10 @@ TransportFailure ClassifyFailure(CURLcode code) {
     case CURLE_PARTIAL_FILE:
       return {"connection broken", true};
     case CURLE_SSL_CONNECT_ERROR:
-      return {"TLS handshake failed", true};
+      return {"TLS handshake failed", true, ErrorCode::kUnavailable, true};
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-      return {"TLS verification failed", false};
+      return {"TLS verification failed", false, ErrorCode::kUnavailable, true};
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       return {"invalid URL", false, ErrorCode::kInvalidInput};
@@ -109,10 +112,7 @@ struct Transfer {
   HttpResponse response;
   std::size_t max_body_bytes = 0;
   bool body_too_large = false;
-  // libcurl's own account of a failure. For TLS it names what was wrong with the peer
-  // (an unknown issuer, a host name the certificate does not cover), which the generic
-  // curl_easy_strerror text does not.
-  char error_text[CURL_ERROR_SIZE] = {};
+  char error_text[CURL_ERROR_SIZE] = {};  // libcurl's own account of a failure
 };
 
 // libcurl calls these from C: nothing may throw through them, so an allocation failure
@@ -317,10 +317,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     } else {
       TransportFailure failure = ClassifyFailure(code);
       std::string reason = curl.easy_strerror(code);
-      const bool tls_failure = code == CURLE_SSL_CONNECT_ERROR ||
-                               code == CURLE_PEER_FAILED_VERIFICATION ||
-                               code == CURLE_SSL_CACERT_BADFILE;
-      if (tls_failure && transfer.error_text[0] != '\0') {
+      if (failure.detailed && transfer.error_text[0] != '\0') {
         reason = transfer.error_text;
       }
       if (transfer.body_too_large) {

@@ -508,8 +508,7 @@ const std::vector<ErrorCase>& ErrorCases() {
 }
 
 TEST(PolicyParserTest, DocumentMarkersAroundTheOnlyDocumentAreFine) {
-  for (const char* yaml : {"---\nversion: \"1\"\nrules: []\n",
-                           "version: \"1\"\nrules: []\n...\n",
+  for (const char* yaml : {"---\nversion: \"1\"\nrules: []\n", "version: \"1\"\nrules: []\n...\n",
                            "--- # the policy\nversion: \"1\"\nrules: []\n...\n# end\n",
                            "version: \"1\"\nrules: []\n# ---\n"}) {
     ParseOutcome outcome = ParsePolicyDocument(yaml);
