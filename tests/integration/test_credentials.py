@@ -176,6 +176,29 @@ class CredentialsTest(MotoTestCase):
         result = self.box.run("credentials", "--bogus")
         self.assertEqual(result.returncode, 2, result.stderr)
 
+    def test_an_unknown_command_is_named(self):
+        for argv in (["credentails", "--profile", "dev"],
+                     ["--debug", "--config", "x.yaml", "credentails"]):
+            result = self.box.run(*argv)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("sentinel: error: unknown command 'credentails'", result.stderr)
+            self.assertEqual(result.stdout, "")
+        self.assertEqual(self.box.log_entries(), [])
+
+    def test_global_flags_may_come_before_the_command(self):
+        config = os.path.join(self.box.home, "elsewhere.yaml")
+        with open(config, "w") as f:
+            f.write(f"policy: file:{self.box.policy_path}\n")
+        result = self.box.run("--debug", "--config=" + config, "credentials", "--profile", "dev")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("AccessKeyId", json.loads(result.stdout))
+        # Help before any command lists every command.
+        result = self.box.run("--help")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for command in ("credentials", "exec", "whoami", "policy", "request", "approve",
+                        "breakglass", "breakglass-close", "init"):
+            self.assertIn(command, result.stdout)
+
     def test_unreachable_endpoint_is_an_operational_failure(self):
         env = self.box.env(AWS_ENDPOINT_URL="http://127.0.0.1:1")
         result = self.box.run("credentials", "--profile", "dev", env=env)
