@@ -1,30 +1,22 @@
 #include "app/file_policy.h"
 
-#include <openssl/evp.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "aws/crypto.h"
 #include "core/policy_parser.h"
 
 namespace sentinel::app {
 namespace {
 
 std::string ShortSha256(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+  auto digest = aws::Sha256(text);
+  if (!digest) {
     return "unknown";
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < 6 && i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
+  return aws::LowerHex(std::span(*digest).first(6));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "aws/curl_library.h"
+#include "aws/net_library.h"
 #include "version.h"
 
 namespace sentinel::aws {

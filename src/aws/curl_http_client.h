@@ -58,11 +58,10 @@ bool IsRetryableResponse(const HttpResponse& response);
 // attempts)": method and URL without its query string, never headers or bodies.
 // A header name or value holding a line break, or a name holding ':' or whitespace, is
 // refused with kInvalidInput before anything is sent; so is, after one attempt, a URL
-// libcurl cannot parse or whose scheme is not http(s). libcurl is set up on the first
-// request (LoadCurlLibrary in curl_library.h). In a build against the system libcurl, when
-// libcurl.so.4 cannot be loaded, every request fails with kUnavailable
-// "<method> <url>: loading libcurl.so.4: <dlerror>"; libcurl failing to initialise is
-// kInternal. libcurl's default Content-Type and Expect headers are suppressed, so what is
+// libcurl cannot parse or whose scheme is not http(s). libcurl is loaded and set up on the
+// first request (LoadCurlLibrary in net_library.h); when it cannot be, every request fails
+// with that loader's error after "<method> <url>: ", such as kUnavailable "loading
+// libcurl.so.4: <dlerror>"; libcurl failing to initialise is kInternal. libcurl's default Content-Type and Expect headers are suppressed, so what is
 // sent is what the request says.
 // Not thread-safe: use one client per thread.
 class CurlHttpClient final : public HttpClient {

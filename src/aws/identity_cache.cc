@@ -1,7 +1,6 @@
 #include "aws/identity_cache.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "aws/crypto.h"
 #include "core/time_format.h"
 
 namespace sentinel::aws {
@@ -58,21 +58,10 @@ class FileDescriptor {
 // The hex SHA-256 that names an entry. The secret goes into the hash so that a rotated
 // secret misses, and only through the hash so that the name reveals nothing.
 std::string EntryName(const Credentials& credentials) {
-  const std::string material =
-      credentials.access_key_id + "\n" + credentials.secret_access_key.Reveal();
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(material.data(), material.size(), digest.data(), &size, EVP_sha256(), nullptr) !=
-      1) {
-    return {};
-  }
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0x0F];
-  }
-  return hex;
+  std::string material = credentials.access_key_id + "\n" + credentials.secret_access_key.Reveal();
+  auto digest = Sha256(material);
+  explicit_bzero(material.data(), material.size());
+  return digest ? LowerHex(*digest) : std::string();
 }
 
 // Reads at most kMaxEntrySize + 1 bytes, so an oversized file is recognised as such.

@@ -1,8 +1,6 @@
 #include "aws/sigv4.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <string.h>  // explicit_bzero
 
 #include <algorithm>
 #include <array>
@@ -11,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/crypto.h"
 #include "core/time_format.h"
 
 namespace sentinel::aws {
@@ -19,7 +18,7 @@ namespace {
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::chrono::seconds kMaxPresignExpiry = std::chrono::hours(24 * 7);
 
-using Digest = std::array<unsigned char, 32>;
+using Digest = Sha256Digest;
 
 // Query parameters as (key, value), both already in canonical percent-encoding.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
@@ -73,17 +72,6 @@ int HexValue(char c) {
     return c - 'a' + 10;
   }
   return -1;
-}
-
-std::string Hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string result;
-  result.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    result += kDigits[data[i] >> 4];
-    result += kDigits[data[i] & 0x0f];
-  }
-  return result;
 }
 
 // SigV4's URI encoding: every byte but the unreserved ones as %XX with upper-case hex;
@@ -302,23 +290,11 @@ CanonicalHeaders CanonicalizeHeaders(const HttpHeaders& headers) {
 }
 
 Result<std::string> Sha256Hex(std::string_view data) {
-  Digest digest;
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
-    return Fail(ErrorCode::kInternal, "computing SHA-256: OpenSSL failed");
+  auto digest = Sha256(data);
+  if (!digest) {
+    return std::unexpected(digest.error());
   }
-  return Hex(digest.data(), size);
-}
-
-Result<Digest> HmacSha256(std::string_view key, std::string_view data) {
-  Digest mac;
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(),
-           &size) == nullptr) {
-    return Fail(ErrorCode::kInternal, "computing HMAC-SHA256: OpenSSL failed");
-  }
-  return mac;
+  return LowerHex(*digest);
 }
 
 std::string_view AsBytes(const Digest& digest) {
@@ -331,14 +307,14 @@ Result<Digest> SigningKey(const Secret& secret, std::string_view date,
                           const SigningParams& params) {
   std::string seed = "AWS4" + secret.Reveal();
   Result<Digest> key = HmacSha256(seed, date);
-  OPENSSL_cleanse(seed.data(), seed.size());
+  explicit_bzero(seed.data(), seed.size());
   for (std::string_view part : {std::string_view(params.region), std::string_view(params.service),
                                 std::string_view("aws4_request")}) {
     if (!key) {
       return key;
     }
     Result<Digest> next = HmacSha256(AsBytes(*key), part);
-    OPENSSL_cleanse(key->data(), key->size());
+    explicit_bzero(key->data(), key->size());
     key = std::move(next);
   }
   return key;
@@ -376,11 +352,12 @@ Status Sign(SigningSteps& steps, const Credentials& credentials, const SigningPa
     return std::unexpected(key.error());
   }
   auto signature = HmacSha256(AsBytes(*key), steps.string_to_sign);
-  OPENSSL_cleanse(key->data(), key->size());
+  explicit_bzero(key->data(), key->size());
   if (!signature) {
     return std::unexpected(signature.error());
   }
-  steps.signature = Secret(Hex(signature->data(), signature->size()));
+  steps.signature = Secret(LowerHex(*signature));
+  explicit_bzero(signature->data(), signature->size());
   return {};
 }
 

@@ -1,5 +1,3 @@
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -75,24 +73,6 @@ int Main(int argc, char** argv) {
     std::fputs("sentinel " SENTINEL_VERSION "\n", stdout);
     return kExitOk;
   }
-
-  // OpenSSL's defaults do work at every start that sentinel never uses; these flags must
-  // come before OpenSSL's first use, and a failure here only keeps the defaults.
-  // - NO_ATEXIT: no freeing of its tables at exit (a third of a millisecond for memory the
-  //   exit returns anyway).
-  // - NO_ADD_ALL_*: no legacy name database of every cipher and digest, which the first
-  //   digest would copy into the provider name map (3.2M instructions, 40% of a
-  //   `credentials` call). Everything sentinel and libcurl use is fetched from the
-  //   providers by its canonical name; EVP_get_cipherbyname and EVP_get_digestbyname,
-  //   which read only that database, are used by neither.
-  // - NO_LOAD_CRYPTO_STRINGS: no texts for libcrypto's error codes (0.9M instructions).
-  //   TLS failures keep their words: certificate problems come from X509's own messages,
-  //   handshake failures from libssl's reason strings, which libcurl's TLS setup loads.
-  // openssl.cnf is still read, so a host's crypto policy applies to sentinel.
-  (void)OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
-                                OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
-                                OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
-                            nullptr);
 
   CLI::App app("sentinel: a policy gate in front of AWS credentials", "sentinel");
   app.require_subcommand(1);

@@ -7,7 +7,7 @@
 #include "audit/jsonl_log.h"
 #include "aws/credential_process.h"
 #include "aws/curl_http_client.h"
-#include "aws/curl_library.h"
+#include "aws/net_library.h"
 #include "aws/endpoints.h"
 #include "aws/identity.h"
 #include "aws/identity_cache.h"

@@ -1,13 +1,11 @@
 #include "notify/webhook.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
 
+#include "aws/crypto.h"
 #include "aws/printable.h"
 #include "version.h"
 
@@ -99,21 +97,11 @@ Result<std::optional<Secret>> LoadWebhookSecret(const std::optional<std::string>
 }
 
 Result<Secret> WebhookSignature(const Secret& secret, std::string_view body) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  const std::string& key = secret.Reveal();
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(),
-           &size) == nullptr) {
-    return Fail(ErrorCode::kInternal, "signing a webhook body: OpenSSL HMAC-SHA256 failed");
+  auto mac = aws::HmacSha256(secret.Reveal(), body);
+  if (!mac) {
+    return Fail(mac.error(), "signing a webhook body");
   }
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string value = "sha256=";
-  for (unsigned int i = 0; i < size; ++i) {
-    value += kHex[digest[i] >> 4];
-    value += kHex[digest[i] & 0x0F];
-  }
-  return Secret(std::move(value));
+  return Secret("sha256=" + aws::LowerHex(*mac));
 }
 
 std::string WebhookLabel(std::string_view url) {
