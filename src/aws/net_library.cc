@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -198,9 +199,17 @@ Result<NetLibrary> OpenNetModule(const std::string& path) {
 }
 
 std::vector<std::string> NetModuleCandidates(std::string_view executable) {
-  const std::size_t slash = executable.rfind('/');
-  const std::string directory(slash == std::string_view::npos ? "." : executable.substr(0, slash));
-  return {directory + "/" + kNetModuleName, directory + "/../lib/sentinel/" + kNetModuleName};
+  // /proc/self/exe has no symbolic links left in it, so ".." can be resolved by hand.
+  const std::filesystem::path directory = std::filesystem::path(executable).parent_path();
+  const std::filesystem::path base = directory.empty() ? "." : directory;
+  std::vector<std::string> candidates;
+  for (const std::filesystem::path& candidate :
+       {base / kNetModuleName, base / ".." / "lib" / "sentinel" / kNetModuleName}) {
+    std::string normal = candidate.lexically_normal().string();
+    // dlopen searches the library path for a name without a slash: keep it a path.
+    candidates.push_back(normal.find('/') == std::string::npos ? "./" + normal : normal);
+  }
+  return candidates;
 }
 
 Result<const NetLibrary*> LoadNetLibrary() {

@@ -73,9 +73,10 @@ struct NetLibrary {
 // Thread-safe. Meant for tests and for LoadNetLibrary.
 [[nodiscard]] Result<NetLibrary> OpenNetModule(const std::string& path);
 
-// Where the module of the executable at `executable` may be, in the order they are tried:
-// beside it (a build tree), then in ../lib/sentinel/ (an installed tree, as `cmake
-// --install` lays it out).
+// Where the module of the executable at `executable` (a path without symbolic links, as
+// /proc/self/exe gives) may be, in the order they are tried: beside it (a build tree), then
+// in ../lib/sentinel/ (an installed tree, as `cmake --install` lays it out). Both paths are
+// normalised: "/usr/local/bin/sentinel" gives "/usr/local/lib/sentinel/libsentinel-net.so".
 [[nodiscard]] std::vector<std::string> NetModuleCandidates(std::string_view executable);
 
 // Finds and loads libcurl and OpenSSL's digests, sets OpenSSL up (sentinel_net_init) and

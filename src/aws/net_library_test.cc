@@ -70,10 +70,10 @@ TEST(CurlLibraryTest, LibraryWithoutCurlSymbolsNamesTheMissingOne) {
 TEST(NetModuleTest, CandidatesAreBesideTheExecutableThenInLibSentinel) {
   EXPECT_EQ(NetModuleCandidates("/usr/local/bin/sentinel"),
             (std::vector<std::string>{"/usr/local/bin/libsentinel-net.so",
-                                      "/usr/local/bin/../lib/sentinel/libsentinel-net.so"}));
+                                      "/usr/local/lib/sentinel/libsentinel-net.so"}));
   EXPECT_EQ(
       NetModuleCandidates("sentinel"),
-      (std::vector<std::string>{"./libsentinel-net.so", "./../lib/sentinel/libsentinel-net.so"}));
+      (std::vector<std::string>{"./libsentinel-net.so", "../lib/sentinel/libsentinel-net.so"}));
 }
 
 TEST(NetModuleTest, MissingModuleNamesThePath) {
@@ -86,7 +86,7 @@ TEST(NetModuleTest, MissingModuleNamesThePath) {
 
 TEST(NetModuleTest, ModuleOthersCanWriteIsRefusedBeforeLoading) {
   const std::filesystem::path dir = testing::TempDir();
-  const std::string path = (dir / "libsentinel-net-writable.so").string();
+  const std::string path = (dir / "libsentinel-net-mode-test.so").string();
   { std::ofstream(path) << "not even an ELF file"; }
   for (const mode_t mode : {0664, 0646}) {
     ASSERT_EQ(chmod(path.c_str(), mode), 0);
