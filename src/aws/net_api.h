@@ -27,15 +27,11 @@ int sentinel_net_sha256(const void* data, size_t size, unsigned char digest[32])
 int sentinel_net_hmac_sha256(const void* key, size_t key_size, const void* data, size_t size,
                              unsigned char mac[32]);
 
-/* What the module hands out: every entry is non-null and behaves as the function it is
- * named after (libcurl's without the curl_ prefix, the sentinel_net_ ones above). */
-struct sentinel_net_api {
-  int abi;             /* SENTINEL_NET_ABI of the module */
-  const char* version; /* the sentinel version the module was built with */
-  int (*init)(void);
-  int (*sha256)(const void* data, size_t size, unsigned char digest[32]);
-  int (*hmac_sha256)(const void* key, size_t key_size, const void* data, size_t size,
-                     unsigned char mac[32]);
+/* The libcurl functions sentinel calls. Each behaves exactly as libcurl's function of the
+ * same name with the curl_ prefix; easy_setopt and easy_getinfo are C variadics and take
+ * the argument types libcurl documents. Adding a call to libcurl anywhere means adding its
+ * entry here, to net_module.c's table and to net_library.cc's list of names. */
+struct sentinel_curl_api {
   CURLcode (*global_init)(long flags);
   CURL* (*easy_init)(void);
   void (*easy_cleanup)(CURL* easy);
@@ -46,6 +42,18 @@ struct sentinel_net_api {
   const char* (*easy_strerror)(CURLcode code);
   struct curl_slist* (*slist_append)(struct curl_slist* list, const char* line);
   void (*slist_free_all)(struct curl_slist* list);
+};
+
+/* What the module hands out: every entry is non-null and behaves as the function it is
+ * named after (the sentinel_net_ ones above, libcurl's in curl). */
+struct sentinel_net_api {
+  int abi;             /* SENTINEL_NET_ABI of the module */
+  const char* version; /* the sentinel version the module was built with */
+  int (*init)(void);
+  int (*sha256)(const void* data, size_t size, unsigned char digest[32]);
+  int (*hmac_sha256)(const void* key, size_t key_size, const void* data, size_t size,
+                     unsigned char mac[32]);
+  struct sentinel_curl_api curl;
 };
 
 /* The module's table, or NULL when abi is not the module's SENTINEL_NET_ABI. */

@@ -103,21 +103,8 @@ Status CheckModuleFile(const std::string& path) {
 
 NetLibrary FromApi(const sentinel_net_api& api) {
   return NetLibrary{
-      .curl =
-          CurlLibrary{
-              .global_init = api.global_init,
-              .easy_init = api.easy_init,
-              .easy_cleanup = api.easy_cleanup,
-              .easy_reset = api.easy_reset,
-              .easy_setopt = api.easy_setopt,
-              .easy_perform = api.easy_perform,
-              .easy_getinfo = api.easy_getinfo,
-              .easy_strerror = api.easy_strerror,
-              .slist_append = api.slist_append,
-              .slist_free_all = api.slist_free_all,
-          },
-      .digests = DigestFunctions{.sha256 = api.sha256, .hmac_sha256 = api.hmac_sha256},
-  };
+      .curl = api.curl,
+      .digests = DigestFunctions{.sha256 = api.sha256, .hmac_sha256 = api.hmac_sha256}};
 }
 
 #if SENTINEL_NET_MODULE

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/net_api.h"
 #include "core/error.h"
 
 namespace sentinel::aws {
@@ -24,24 +25,9 @@ inline constexpr const char kCurlLibraryName[] = "libcurl.so.4";
 // The network module's file name (see net_api.h).
 inline constexpr const char kNetModuleName[] = "libsentinel-net.so";
 
-// The libcurl functions sentinel calls, resolved from one loaded copy of the library. Every
-// pointer is non-null in a table handed out by the functions below. Each behaves exactly as
-// the libcurl function of the same name without the `curl_` prefix: easy_setopt and
-// easy_getinfo are C variadics and take the same argument types libcurl documents.
-// Adding a call to libcurl anywhere means adding its entry here, in net_api.h and to the
-// .cc's list.
-struct CurlLibrary {
-  CURLcode (*global_init)(long flags);
-  CURL* (*easy_init)();
-  void (*easy_cleanup)(CURL* easy);
-  void (*easy_reset)(CURL* easy);
-  CURLcode (*easy_setopt)(CURL* easy, CURLoption option, ...);
-  CURLcode (*easy_perform)(CURL* easy);
-  CURLcode (*easy_getinfo)(CURL* easy, CURLINFO info, ...);
-  const char* (*easy_strerror)(CURLcode code);
-  curl_slist* (*slist_append)(curl_slist* list, const char* line);
-  void (*slist_free_all)(curl_slist* list);
-};
+// The libcurl functions sentinel calls (net_api.h), resolved from one loaded copy of the
+// library. Every pointer is non-null in a table handed out by the functions below.
+using CurlLibrary = ::sentinel_curl_api;
 
 // OpenSSL's SHA-256 and HMAC-SHA256, from the same copy of OpenSSL libcurl uses. Each
 // returns 1 and writes 32 bytes, or returns 0 when OpenSSL failed (see net_api.h).
