@@ -194,7 +194,7 @@ Status ApplyKey(const std::string& key, const YAML::Node& value, const std::stri
       applied = std::unexpected(location.error());
     }
   } else if (key == "policy_cache_ttl") {
-    auto ttl = ParseDuration(*text);
+    auto ttl = ParseDurationOrZero(*text);  // 0s: no cache
     if (ttl) {
       settings.policy_cache_ttl = *ttl;
     } else {

@@ -45,7 +45,7 @@ struct Settings {
   std::string config_path;  // the file looked at (it may not exist)
   bool config_found = false;
   PolicyLocation policy;
-  std::chrono::seconds policy_cache_ttl{300};
+  std::chrono::seconds policy_cache_ttl{300};  // 0: ssm: policies are not cached
   StoreLocation store;
   std::string decision_log;  // path, ~ expanded
   NotifySettings notify;

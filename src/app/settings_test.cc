@@ -60,6 +60,12 @@ notify:
   EXPECT_EQ(settings->notify.sns_topic_arn, "arn:aws:sns:eu-west-1:123456789012:sentinel");
 }
 
+TEST(SettingsTest, ZeroPolicyCacheTtlTurnsTheCacheOff) {
+  auto settings = ParseSettings("policy_cache_ttl: 0s\n", "/c.yaml", Env({{"HOME", "/h"}}));
+  ASSERT_TRUE(settings.has_value()) << settings.error().message();
+  EXPECT_EQ(settings->policy_cache_ttl.count(), 0);
+}
+
 TEST(SettingsTest, ErrorsNameFileLineAndKey) {
   const struct {
     const char* yaml;

@@ -66,7 +66,7 @@ Result<Issued> Issue(Context& context, const IssueFlags& flags) {
   if (!session) {
     return std::unexpected(session.error());
   }
-  auto policy = context.OpenPolicy();
+  auto policy = context.OpenPolicy(flags.profile, flags.region);
   if (!policy) {
     return std::unexpected(policy.error());
   }

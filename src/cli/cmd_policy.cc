@@ -14,7 +14,9 @@
 namespace sentinel::cli {
 namespace {
 
-// Reads the policy text named by `file`, or the configured policy when it is empty.
+// Reads the policy text named by `file`, or the configured policy when it is empty: the
+// source that names it in messages and the text. An ssm: policy is read as credentials
+// would read it for the standard chain's identity (or --aws-profile's), cache included.
 Result<std::pair<std::string, std::string>> ReadPolicyText(Context& context,
                                                            const std::string& file) {
   std::string path = file;
@@ -23,10 +25,16 @@ Result<std::pair<std::string, std::string>> ReadPolicyText(Context& context,
     if (!settings) {
       return std::unexpected(settings.error());
     }
-    if ((*settings)->policy.kind != app::PolicyLocation::Kind::kFile) {
-      return Fail(ErrorCode::kInvalidInput,
-                  "policy " + (*settings)->policy.uri + ": only file: policies are supported",
-                  "give the policy file as an argument");
+    if ((*settings)->policy.kind == app::PolicyLocation::Kind::kSsm) {
+      auto policy = context.OpenSsmPolicy(std::nullopt, std::nullopt);
+      if (!policy) {
+        return std::unexpected(policy.error());
+      }
+      auto text = (*policy)->ReadText();
+      if (!text) {
+        return std::unexpected(text.error());
+      }
+      return std::make_pair(std::move(text->source), std::move(text->text));
     }
     path = (*settings)->policy.path;
   }

@@ -4,13 +4,14 @@
 #include <cstdio>
 
 #include "app/file_policy.h"
+#include "app/policy_cache.h"
 #include "audit/jsonl_log.h"
 #include "aws/credential_process.h"
 #include "aws/curl_http_client.h"
-#include "aws/net_library.h"
 #include "aws/endpoints.h"
 #include "aws/identity.h"
 #include "aws/identity_cache.h"
+#include "aws/net_library.h"
 #include "notify/setup.h"
 #include "store/sqlite_store.h"
 
@@ -167,59 +168,60 @@ Result<const aws::SharedConfig*> Context::AwsConfig() {
   return &*aws_config_;
 }
 
-Result<std::unique_ptr<AwsSession>> Context::OpenSession(
-    const std::optional<std::string>& profile, const std::optional<std::string>& region_flag) {
+Result<aws::CredentialSource> Context::ResolveSource(const std::optional<std::string>& profile) {
+  if (auto found = sources_.find(profile); found != sources_.end()) {
+    return found->second;
+  }
   auto config = AwsConfig();
   if (!config) {
     return std::unexpected(config.error());
   }
   aws::ShellProcessRunner runner;
+  auto source = profile ? aws::ResolveProfileSource(**config, *profile, *env_, runner)
+                        : aws::ResolveDefaultChain(**config, *env_, runner);
+  if (!source) {
+    return std::unexpected(source.error());
+  }
+  sources_.emplace(profile, *source);
+  return source;
+}
 
+Result<Context::Base> Context::ResolveBase(const std::optional<std::string>& profile,
+                                           const std::optional<std::string>& region_flag) {
+  auto config = AwsConfig();
+  if (!config) {
+    return std::unexpected(config.error());
+  }
   // Whose base credentials sign: --aws-profile, else the command's profile, else the chain.
-  Result<aws::CredentialSource> source =
-      flags_.aws_profile ? aws::ResolveProfileSource(**config, *flags_.aws_profile, *env_, runner)
-      : profile          ? aws::ResolveProfileSource(**config, *profile, *env_, runner)
-                         : aws::ResolveDefaultChain(**config, *env_, runner);
+  auto source = ResolveSource(flags_.aws_profile ? flags_.aws_profile : profile);
   if (!source) {
     return std::unexpected(source.error());
   }
   Debug("base credentials: " + source->description);
-  if (flags_.aws_profile && profile) {
-    // The caller is --aws-profile's owner, but roles are reached as the profile says.
-    auto target = aws::ResolveProfileSource(**config, *profile, *env_, runner);
-    if (!target) {
-      return std::unexpected(target.error());
-    }
-    source->role_chain = target->role_chain;
-  }
 
-  std::optional<aws::Profile> target_profile;
-  const std::string profile_name = profile.value_or(source->profile);
+  Base base{std::move(*source), std::nullopt, std::nullopt};
+  const std::string profile_name = profile.value_or(base.source.profile);
   if (!profile_name.empty()) {
     auto found = (*config)->GetProfile(profile_name);
     if (!found) {
       return std::unexpected(found.error());
     }
-    target_profile = std::move(*found);
+    base.profile = std::move(*found);
   }
-  const aws::Profile* profile_ptr = target_profile ? &*target_profile : nullptr;
-  auto region = aws::ResolveRegion(region_flag, profile_ptr, *env_);
+  auto region = aws::ResolveRegion(region_flag, base.profile ? &*base.profile : nullptr, *env_);
   if (!region) {
     return std::unexpected(region.error());
   }
-  std::optional<std::string> region_name;
   if (*region) {
-    region_name = (*region)->name;
+    base.region = (*region)->name;
   }
-  auto endpoint = aws::ResolveEndpoint("sts", region_name, profile_ptr, *env_);
-  if (!endpoint) {
-    return std::unexpected(endpoint.error());
-  }
-  Debug("sts endpoint " + endpoint->url + " (" + endpoint->source + ")");
+  return base;
+}
 
+aws::HttpClient& Context::Http(const aws::Profile* profile) {
   if (!http_) {
     aws::CurlHttpClientOptions options;
-    options.ca_bundle = CaBundle(*env_, profile_ptr);
+    options.ca_bundle = CaBundle(*env_, profile);
     if (!options.ca_bundle.empty()) {
       Debug("trusting the certificate authorities in " + options.ca_bundle);
     }
@@ -232,25 +234,100 @@ Result<std::unique_ptr<AwsSession>> Context::OpenSession(
     http_ =
         std::make_unique<TimedHttpClient>(std::make_unique<aws::CurlHttpClient>(options), debug);
   }
+  return *http_;
+}
+
+Result<std::unique_ptr<AwsSession>> Context::OpenSession(
+    const std::optional<std::string>& profile, const std::optional<std::string>& region_flag) {
+  auto base = ResolveBase(profile, region_flag);
+  if (!base) {
+    return std::unexpected(base.error());
+  }
+  if (flags_.aws_profile && profile) {
+    // The caller is --aws-profile's owner, but roles are reached as the profile says.
+    auto target = ResolveSource(profile);
+    if (!target) {
+      return std::unexpected(target.error());
+    }
+    base->source.role_chain = target->role_chain;
+  }
+  const aws::Profile* profile_ptr = base->profile ? &*base->profile : nullptr;
+  auto endpoint = aws::ResolveEndpoint("sts", base->region, profile_ptr, *env_);
+  if (!endpoint) {
+    return std::unexpected(endpoint.error());
+  }
+  Debug("sts endpoint " + endpoint->url + " (" + endpoint->source + ")");
+
   auto sts = std::make_unique<aws::StsClient>(
-      *http_, aws::StsEndpoint{endpoint->url, endpoint->signing_region}, clock_);
+      Http(profile_ptr), aws::StsEndpoint{endpoint->url, endpoint->signing_region}, clock_);
   auto cache_dir = aws::IdentityCacheDirectory(env_->Get("XDG_CACHE_HOME").value_or(""),
                                                env_->HomeDirectory().value_or(""));
-  return std::make_unique<AwsSession>(std::move(*source), std::move(sts), region_name, clock_,
+  return std::make_unique<AwsSession>(std::move(base->source), std::move(sts), base->region, clock_,
                                       cache_dir ? cache_dir->string() : std::string(),
                                       [this](std::string_view line) { Debug(line); });
 }
 
-Result<std::unique_ptr<app::PolicyPort>> Context::OpenPolicy() {
+Result<std::unique_ptr<app::SsmPolicy>> Context::OpenSsmPolicy(
+    const std::optional<std::string>& profile, const std::optional<std::string>& region_flag) {
   auto settings = Settings();
   if (!settings) {
     return std::unexpected(settings.error());
   }
   const app::PolicyLocation& location = (*settings)->policy;
-  if (location.kind != app::PolicyLocation::Kind::kFile) {
-    return Fail(ErrorCode::kInvalidInput,
-                "policy " + location.uri + ": SSM policies are not supported by this build",
-                "use a file: policy");
+  if (location.kind != app::PolicyLocation::Kind::kSsm) {
+    return Fail(ErrorCode::kInvalidInput, "policy " + location.uri + " is not an ssm: policy");
+  }
+  auto base = ResolveBase(profile, region_flag);
+  if (!base) {
+    return Fail(base.error(), "policy " + location.uri);
+  }
+  const aws::Profile* profile_ptr = base->profile ? &*base->profile : nullptr;
+  auto endpoint = aws::ResolveEndpoint("ssm", base->region, profile_ptr, *env_);
+  if (!endpoint) {
+    return Fail(endpoint.error(), "policy " + location.uri);
+  }
+  Debug("policy " + location.uri + " from ssm endpoint " + endpoint->url + " (" + endpoint->source +
+        ")");
+
+  app::SsmPolicyOptions options;
+  options.name = location.path;
+  options.endpoint_url = endpoint->url;
+  options.region = endpoint->signing_region;
+  // Long-term keys are named by their profile, so a rotated key keeps its entry; keys
+  // from the environment by their key id.
+  options.reader = base->source.holder.empty() ? "key:" + base->source.credentials.access_key_id
+                                               : "profile:" + base->source.holder;
+  options.cache_ttl = (*settings)->policy_cache_ttl;
+  if (auto directory = app::PolicyCacheDirectory(env_->Get("XDG_CACHE_HOME").value_or(""),
+                                                 env_->HomeDirectory().value_or(""))) {
+    options.cache_directory = *directory;
+  } else {
+    Debug(directory.error().message() + "; not caching the policy");
+  }
+  options.debug = [this](std::string_view line) { Debug(line); };
+
+  auto client = std::make_shared<aws::SsmClient>(
+      Http(profile_ptr), aws::SsmEndpoint{endpoint->url, endpoint->signing_region}, clock_);
+  app::ParameterFetch fetch = [client, credentials = base->source.credentials,
+                               name = location.path]() {
+    return client->GetParameter(credentials, name, /*with_decryption=*/true);
+  };
+  return std::make_unique<app::SsmPolicy>(std::move(options), std::move(fetch), clock_);
+}
+
+Result<std::unique_ptr<app::PolicyPort>> Context::OpenPolicy(
+    const std::optional<std::string>& profile, const std::optional<std::string>& region_flag) {
+  auto settings = Settings();
+  if (!settings) {
+    return std::unexpected(settings.error());
+  }
+  const app::PolicyLocation& location = (*settings)->policy;
+  if (location.kind == app::PolicyLocation::Kind::kSsm) {
+    auto policy = OpenSsmPolicy(profile, region_flag);
+    if (!policy) {
+      return std::unexpected(policy.error());
+    }
+    return std::unique_ptr<app::PolicyPort>(std::move(*policy));
   }
   Debug("policy " + location.uri);
   return std::make_unique<app::FilePolicy>(location.path);

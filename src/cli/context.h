@@ -3,6 +3,7 @@
 #ifndef SENTINEL_CLI_CONTEXT_H_
 #define SENTINEL_CLI_CONTEXT_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "app/notifier.h"
 #include "app/ports.h"
 #include "app/settings.h"
+#include "app/ssm_policy.h"
 #include "aws/credential_chain.h"
 #include "aws/credentials.h"
 #include "aws/environment.h"
@@ -83,8 +85,19 @@ class Context {
   [[nodiscard]] Result<std::unique_ptr<AwsSession>> OpenSession(
       const std::optional<std::string>& profile, const std::optional<std::string>& region_flag);
 
-  // The configured policy source.
-  [[nodiscard]] Result<std::unique_ptr<app::PolicyPort>> OpenPolicy();
+  // The configured policy source. An ssm: policy is read with the base credentials that
+  // OpenSession(profile, region_flag) would sign with (--aws-profile, else the profile's,
+  // else the standard chain), in the same region, from the "ssm" endpoint (endpoints.h).
+  // A file: policy needs neither and ignores both.
+  [[nodiscard]] Result<std::unique_ptr<app::PolicyPort>> OpenPolicy(
+      const std::optional<std::string>& profile = std::nullopt,
+      const std::optional<std::string>& region_flag = std::nullopt);
+
+  // The configured ssm: policy, as OpenPolicy builds it. Fails with kInvalidInput when the
+  // configured policy is not an ssm: one, and with the errors of resolving the base
+  // credentials, region and endpoint.
+  [[nodiscard]] Result<std::unique_ptr<app::SsmPolicy>> OpenSsmPolicy(
+      const std::optional<std::string>& profile, const std::optional<std::string>& region_flag);
 
   // The configured decision log.
   [[nodiscard]] Result<std::unique_ptr<app::DecisionLog>> OpenDecisionLog();
@@ -103,12 +116,29 @@ class Context {
   void DeliverPendingNotifications();
 
  private:
+  // What OpenSession and OpenSsmPolicy share: the base credentials of a command given
+  // `--profile P` (or none), the profile whose settings apply and the region.
+  struct Base {
+    aws::CredentialSource source;
+    std::optional<aws::Profile> profile;
+    std::optional<std::string> region;
+  };
+  [[nodiscard]] Result<Base> ResolveBase(const std::optional<std::string>& profile,
+                                         const std::optional<std::string>& region_flag);
+  // The base credentials of `profile` (nullopt: the standard chain), resolved once per
+  // command so that a credential_process runs once.
+  [[nodiscard]] Result<aws::CredentialSource> ResolveSource(
+      const std::optional<std::string>& profile);
+  // The HTTP client for AWS calls, built on first use; `profile` may give its ca_bundle.
+  aws::HttpClient& Http(const aws::Profile* profile);
+
   GlobalFlags flags_;
   std::unique_ptr<aws::Environment> env_;
   SystemClock clock_;
   std::optional<app::Settings> settings_;
   std::optional<aws::SharedConfig> aws_config_;
   std::unique_ptr<aws::HttpClient> http_;
+  std::map<std::optional<std::string>, aws::CredentialSource> sources_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<aws::HttpClient> notify_http_;
   std::unique_ptr<notify::OutboxNotifier> notifier_;

@@ -42,7 +42,7 @@ Result<std::unique_ptr<OverrideEnv>> OverrideEnv::Open(Context& context,
   if (!store) {
     return std::unexpected(store.error());
   }
-  auto policy = context.OpenPolicy();
+  auto policy = context.OpenPolicy(profile);
   if (!policy) {
     return std::unexpected(policy.error());
   }

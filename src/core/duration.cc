@@ -23,7 +23,9 @@ std::int64_t UnitSeconds(char unit) {
 
 }  // namespace
 
-Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+namespace {
+
+Result<std::chrono::seconds> ParseDurationText(std::string_view text, bool allow_zero) {
   auto malformed = [&](std::string_view why) {
     return Fail(ErrorCode::kInvalidInput,
                 "invalid duration '" + std::string(text) + "': " + std::string(why),
@@ -67,10 +69,20 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
       return malformed("too long");
     }
   }
-  if (total == 0) {
+  if (total == 0 && !allow_zero) {
     return malformed("must be greater than zero");
   }
   return std::chrono::seconds(total);
+}
+
+}  // namespace
+
+Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+  return ParseDurationText(text, /*allow_zero=*/false);
+}
+
+Result<std::chrono::seconds> ParseDurationOrZero(std::string_view text) {
+  return ParseDurationText(text, /*allow_zero=*/true);
 }
 
 std::string FormatDuration(std::chrono::seconds duration) {

@@ -17,6 +17,10 @@ namespace sentinel {
 // (over 10 years).
 Result<std::chrono::seconds> ParseDuration(std::string_view text);
 
+// As ParseDuration, but zero ("0s", "0m") is accepted: for settings where zero turns a
+// feature off (policy_cache_ttl).
+Result<std::chrono::seconds> ParseDurationOrZero(std::string_view text);
+
 // Formats a duration in the shortest form ParseDuration accepts: 5400s -> "1h30m".
 std::string FormatDuration(std::chrono::seconds duration);
 

@@ -30,6 +30,20 @@ TEST(ParseDurationTest, RejectsMalformedText) {
   }
 }
 
+TEST(ParseDurationOrZeroTest, AcceptsZeroAndWhatParseDurationAccepts) {
+  for (const char* text : {"0s", "0m", "0h0m0s", "00s"}) {
+    auto got = ParseDurationOrZero(text);
+    ASSERT_TRUE(got.has_value()) << text;
+    EXPECT_EQ(got->count(), 0) << text;
+  }
+  EXPECT_EQ(ParseDurationOrZero("5m")->count(), 300);
+  for (const char* text : {"", "0", "-0s", "0x", "5 minutes"}) {
+    auto got = ParseDurationOrZero(text);
+    ASSERT_FALSE(got.has_value()) << text;
+    EXPECT_EQ(got.error().code(), ErrorCode::kInvalidInput) << text;
+  }
+}
+
 TEST(ParseDurationTest, TruncatedInputsNeverCrash) {
   const std::string text = "12h34m56s";
   for (std::size_t n = 0; n <= text.size(); ++n) {
