@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "aws/private_cache.h"
 #include "core/clock.h"
 #include "core/error.h"
 
@@ -64,15 +65,11 @@ class PolicyCache {
   std::filesystem::path EntryPath(std::string_view key) const;
 
  private:
-  void Debug(const std::string& line) const;
-  Status EnsureDirectory() const;
-  bool DirectoryIsPrivate() const;
   std::optional<CachedPolicy> Decode(const std::filesystem::path& path, std::string_view key,
                                      std::chrono::seconds ttl, std::string_view text) const;
 
-  std::filesystem::path directory_;
+  aws::PrivateCacheDirectory files_;
   const Clock& clock_;
-  DebugHook debug_;
 };
 
 }  // namespace sentinel::app

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "aws/credentials.h"
+#include "aws/private_cache.h"
 #include "aws/sts.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -65,18 +66,14 @@ class IdentityCache {
   // hashing failed, in which case nothing is cached.
   std::filesystem::path EntryPath(const Credentials& credentials) const;
 
-  const std::filesystem::path& directory() const { return directory_; }
+  const std::filesystem::path& directory() const { return files_.directory(); }
 
  private:
-  void Debug(const std::string& line) const;
-  Status EnsureDirectory() const;
-  bool DirectoryIsPrivate() const;
   std::optional<CallerIdentity> Decode(const std::filesystem::path& path,
                                        std::string_view text) const;
 
-  std::filesystem::path directory_;
+  PrivateCacheDirectory files_;
   const Clock& clock_;
-  DebugHook debug_;
 };
 
 }  // namespace sentinel::aws
