@@ -17,5 +17,13 @@ python3 "$here/e2e.py"
 
 # Start time without a Python parent: hyperfine spawns the commands itself.
 printf '\n== start time (hyperfine)\n'
-hyperfine -N --warmup 100 -r 1000 /bin/true "$SENTINEL_BIN --version" 2>&1 |
-  grep -E "Benchmark|Time|±"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+hyperfine -N --warmup 100 -r 1000 --export-json "$results" /bin/true "$SENTINEL_BIN --version" \
+  2>&1 | grep -E "Benchmark|Time|±"
+python3 - "$results" <<'PY'
+import json, sys
+true, sentinel = json.load(open(sys.argv[1]))["results"]
+print(f"median /bin/true {true['median'] * 1000:.3f} ms, sentinel --version "
+      f"{sentinel['median'] * 1000:.3f} ms: {sentinel['median'] / true['median']:.2f}x")
+PY

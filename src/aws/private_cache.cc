@@ -216,7 +216,9 @@ Status PrivateCacheDirectory::Write(const std::string& name, std::string_view te
   if (auto written = WriteAll(file.get(), text); !written) {
     return fail("writing", written.error().message());
   }
-  if (::fsync(file.get()) != 0 || file.Close() != 0) {
+  // No fsync: an entry lost or cut short by a crash is a miss the reader detects, and the
+  // wait for the disk would be paid by the command that fetched it.
+  if (file.Close() != 0) {
     return fail("writing", ErrnoText(errno));
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {

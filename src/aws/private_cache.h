@@ -21,7 +21,8 @@ namespace sentinel::aws {
 //     `max_entry_size` bytes. Anything else is a miss, reported through `debug`.
 //   - Writing creates the directory and its missing ancestors with mode 0700 (tightening
 //     the directory itself to 0700 when it is ours and looser), and replaces the entry
-//     atomically: a temporary file of mode 0600, fsync, rename.
+//     atomically: a temporary file of mode 0600, renamed over it. It is not synced to disk:
+//     a cache entry lost to a crash only costs a fetch.
 // Every message starts with `label` ("identity cache: ..."). Methods are const and safe to
 // call from several threads and processes.
 class PrivateCacheDirectory {
