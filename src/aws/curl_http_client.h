@@ -61,9 +61,9 @@ bool IsRetryableResponse(const HttpResponse& response);
 // libcurl cannot parse or whose scheme is not http(s). libcurl is loaded and set up on the
 // first request (LoadCurlLibrary in net_library.h); when it cannot be, every request fails
 // with that loader's error after "<method> <url>: ", such as kUnavailable "loading
-// libcurl.so.4: <dlerror>"; libcurl failing to initialise is kInternal. libcurl's default Content-Type and Expect headers are suppressed, so what is
-// sent is what the request says.
-// Not thread-safe: use one client per thread.
+// libcurl.so.4: <dlerror>"; libcurl failing to initialise is kInternal. libcurl's default
+// Content-Type and Expect headers are suppressed, so what is sent is what the request says. Not
+// thread-safe: use one client per thread.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpClientOptions options = {});

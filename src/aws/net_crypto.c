@@ -1,9 +1,9 @@
 /* The OpenSSL calls sentinel makes, in C so that the network module can carry them beside
  * the OpenSSL they call. See net_api.h for the contracts. */
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <limits.h>
 #include <stdint.h>
 
 #include "aws/net_api.h"
@@ -37,6 +37,5 @@ int sentinel_net_hmac_sha256(const void* key, size_t key_size, const void* data,
   if (key_size > (size_t)INT_MAX) {
     return 0;
   }
-  return HMAC(EVP_sha256(), key, (int)key_size, data, size, mac, &length) != NULL &&
-         length == 32;
+  return HMAC(EVP_sha256(), key, (int)key_size, data, size, mac, &length) != NULL && length == 32;
 }

@@ -60,24 +60,15 @@ Error WithoutSecrets(const Error& error, const Credentials& credentials) {
   return Error(error.code(), std::move(message), error.hint());
 }
 
-Result<HttpResponse> SendQueryApiCall(HttpClient& http, const QueryApiTarget& target,
-                                      std::string_view action, const QueryParams& params,
-                                      const Credentials& credentials, TimePoint now) {
-  const std::string prefix = std::string(target.service) + " " + std::string(action);
+Result<HttpResponse> SendSignedCall(HttpClient& http, HttpRequest request, std::string_view call,
+                                    std::string_view endpoint_url, const Credentials& credentials,
+                                    const SigningParams& signing) {
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return Fail(ErrorCode::kInvalidInput,
-                prefix + ": the credentials to sign with lack an access key id or secret key");
+    return Fail(
+        ErrorCode::kInvalidInput,
+        std::string(call) + ": the credentials to sign with lack an access key id or secret key");
   }
-
-  HttpRequest request;
-  request.method = "POST";
-  request.url = QueryApiUrl(std::string(target.url));
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  request.body = QueryBody(action, target.api_version, params);
-
-  const std::string context = prefix + " " + RedactUrl(target.url);
-  const SigningParams signing{
-      .region = std::string(target.region), .service = std::string(target.service), .time = now};
+  const std::string context = std::string(call) + " " + RedactUrl(endpoint_url);
   if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
     return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
   }
@@ -86,6 +77,21 @@ Result<HttpResponse> SendQueryApiCall(HttpClient& http, const QueryApiTarget& ta
     return Fail(WithoutSecrets(response.error(), credentials), context);
   }
   return response;
+}
+
+Result<HttpResponse> SendQueryApiCall(HttpClient& http, const QueryApiTarget& target,
+                                      std::string_view action, const QueryParams& params,
+                                      const Credentials& credentials, TimePoint now) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = QueryApiUrl(std::string(target.url));
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = QueryBody(action, target.api_version, params);
+  const SigningParams signing{
+      .region = std::string(target.region), .service = std::string(target.service), .time = now};
+  return SendSignedCall(http, std::move(request),
+                        std::string(target.service) + " " + std::string(action), target.url,
+                        credentials, signing);
 }
 
 }  // namespace sentinel::aws

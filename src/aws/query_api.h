@@ -9,6 +9,7 @@
 
 #include "aws/credentials.h"
 #include "aws/http.h"
+#include "aws/sigv4.h"
 #include "core/clock.h"
 #include "core/error.h"
 
@@ -34,6 +35,15 @@ std::string QueryApiUrl(std::string endpoint_url);
 // replaced by "***". AWS does not echo them, but a misbehaving endpoint could, and a
 // secret must never reach a terminal or a log through an Error.
 Error WithoutSecrets(const Error& error, const Credentials& credentials);
+
+// Signs `request` with `credentials` and `signing` and sends it; shared by the Query API
+// and the JSON API clients. Returns the raw response of any HTTP status. Fails with
+// kInvalidInput when the credentials lack a key id or secret key, and with the signer's or
+// HTTP client's error, prefixed "<call> <endpoint_url>" (`call` is e.g. "sts AssumeRole";
+// the URL without its query) and with any secret removed (WithoutSecrets).
+Result<HttpResponse> SendSignedCall(HttpClient& http, HttpRequest request, std::string_view call,
+                                    std::string_view endpoint_url, const Credentials& credentials,
+                                    const SigningParams& signing);
 
 // Where and how a Query API client sends its calls.
 struct QueryApiTarget {

@@ -161,29 +161,15 @@ Result<SsmParameter> ParseGetParameterResponse(long status, std::string_view bod
 Result<HttpResponse> SendSsmCall(HttpClient& http, const SsmEndpoint& endpoint,
                                  std::string_view action, std::string body,
                                  const Credentials& credentials, TimePoint now) {
-  const std::string prefix = "ssm " + std::string(action);
-  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return Fail(ErrorCode::kInvalidInput,
-                prefix + ": the credentials to sign with lack an access key id or secret key");
-  }
-
   HttpRequest request;
   request.method = "POST";
   request.url = QueryApiUrl(endpoint.url);
   request.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                      {"X-Amz-Target", "AmazonSSM." + std::string(action)}};
   request.body = std::move(body);
-
-  const std::string context = prefix + " " + RedactUrl(endpoint.url);
   const SigningParams signing{.region = endpoint.region, .service = "ssm", .time = now};
-  if (auto signed_ok = SignRequest(request, credentials, signing); !signed_ok) {
-    return Fail(WithoutSecrets(signed_ok.error(), credentials), context);
-  }
-  auto response = http.Send(request);
-  if (!response) {
-    return Fail(WithoutSecrets(response.error(), credentials), context);
-  }
-  return response;
+  return SendSignedCall(http, std::move(request), "ssm " + std::string(action), endpoint.url,
+                        credentials, signing);
 }
 
 SsmClient::SsmClient(HttpClient& http, SsmEndpoint endpoint, const Clock& clock)
