@@ -10,7 +10,7 @@ Result<Sha256Digest> Sha256(std::string_view data) {
     return Fail(net.error(), "computing SHA-256");
   }
   Sha256Digest digest{};
-  if ((*net)->digests.sha256(data.data(), data.size(), digest.data()) != 1) {
+  if ((*net)->sha256(data.data(), data.size(), digest.data()) != 1) {
     return Fail(ErrorCode::kInternal, "computing SHA-256: OpenSSL failed");
   }
   return digest;
@@ -22,8 +22,7 @@ Result<Sha256Digest> HmacSha256(std::string_view key, std::string_view data) {
     return Fail(net.error(), "computing HMAC-SHA256");
   }
   Sha256Digest mac{};
-  if ((*net)->digests.hmac_sha256(key.data(), key.size(), data.data(), data.size(), mac.data()) !=
-      1) {
+  if ((*net)->hmac_sha256(key.data(), key.size(), data.data(), data.size(), mac.data()) != 1) {
     return Fail(ErrorCode::kInternal, "computing HMAC-SHA256: OpenSSL failed");
   }
   return mac;

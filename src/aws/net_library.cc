@@ -101,12 +101,6 @@ Status CheckModuleFile(const std::string& path) {
   return {};
 }
 
-NetLibrary FromApi(const sentinel_net_api& api) {
-  return NetLibrary{
-      .curl = api.curl,
-      .digests = DigestFunctions{.sha256 = api.sha256, .hmac_sha256 = api.hmac_sha256}};
-}
-
 #if SENTINEL_NET_MODULE
 // The path of the running executable, from /proc/self/exe.
 Result<std::string> ExecutablePath() {
@@ -147,9 +141,12 @@ Result<NetLibrary> OpenSystemLibraries() {
   if (sentinel_net_init() != 1) {
     return Fail(ErrorCode::kInternal, "initialising OpenSSL failed");
   }
-  return NetLibrary{
-      .curl = *curl,
-      .digests = {.sha256 = sentinel_net_sha256, .hmac_sha256 = sentinel_net_hmac_sha256}};
+  return NetLibrary{.abi = SENTINEL_NET_ABI,
+                    .version = SENTINEL_VERSION,
+                    .init = sentinel_net_init,
+                    .sha256 = sentinel_net_sha256,
+                    .hmac_sha256 = sentinel_net_hmac_sha256,
+                    .curl = *curl};
 }
 #endif
 
@@ -182,7 +179,7 @@ Result<NetLibrary> OpenNetModule(const std::string& path) {
   if (api->init() != 1) {
     return Fail(ErrorCode::kInternal, "loading " + path + ": initialising OpenSSL failed");
   }
-  return FromApi(*api);
+  return *api;
 }
 
 std::vector<std::string> NetModuleCandidates(std::string_view executable) {

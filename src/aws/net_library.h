@@ -9,7 +9,6 @@
 
 #include <curl/curl.h>
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,18 +28,9 @@ inline constexpr const char kNetModuleName[] = "libsentinel-net.so";
 // library. Every pointer is non-null in a table handed out by the functions below.
 using CurlLibrary = ::sentinel_curl_api;
 
-// OpenSSL's SHA-256 and HMAC-SHA256, from the same copy of OpenSSL libcurl uses. Each
-// returns 1 and writes 32 bytes, or returns 0 when OpenSSL failed (see net_api.h).
-struct DigestFunctions {
-  int (*sha256)(const void* data, std::size_t size, unsigned char digest[32]);
-  int (*hmac_sha256)(const void* key, std::size_t key_size, const void* data, std::size_t size,
-                     unsigned char mac[32]);
-};
-
-struct NetLibrary {
-  CurlLibrary curl;
-  DigestFunctions digests;
-};
+// libcurl and OpenSSL's digests (net_api.h), all from one copy of OpenSSL: the module's
+// table, or in a build against the system libcurl one filled the same way.
+using NetLibrary = ::sentinel_net_api;
 
 // Loads `file` with dlopen(RTLD_NOW | RTLD_LOCAL) and resolves every entry of CurlLibrary
 // in it. The library stays loaded for the rest of the process (its entry points are handed
