@@ -9,10 +9,14 @@
 #include <sstream>
 
 #include "app/policy_cache.h"
+#include "aws/test_support/files.h"
 #include "core/time_format.h"
 
 namespace sentinel::app {
 namespace {
+
+using ::sentinel::aws::test_support::ModeOf;
+using ::sentinel::aws::test_support::ReadFile;
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
@@ -30,19 +34,6 @@ rules:
     effect: deny
     conditions: {profiles: [dev]}
 )";
-
-mode_t ModeOf(const fs::path& path) {
-  struct stat info {};
-  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-  return info.st_mode & 07777;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class SsmPolicyTest : public ::testing::Test {
  protected:

@@ -13,10 +13,14 @@
 #include <thread>
 #include <vector>
 
+#include "aws/test_support/files.h"
 #include "core/time_format.h"
 
 namespace sentinel::aws {
 namespace {
+
+using ::sentinel::aws::test_support::ModeOf;
+using ::sentinel::aws::test_support::ReadFile;
 
 namespace fs = std::filesystem;
 using std::chrono::minutes;
@@ -30,19 +34,6 @@ Credentials Keys() { return Credentials{"AKIDEXAMPLE", Secret(kSecret), Secret(k
 
 const CallerIdentity kAlice{"arn:aws:iam::123456789012:user/alice", "123456789012",
                             "AIDAEXAMPLEUSERID"};
-
-mode_t ModeOf(const fs::path& path) {
-  struct stat info {};
-  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-  return info.st_mode & 07777;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Writes `text` as a private file, as the cache would.
 void WritePrivate(const fs::path& path, const std::string& text) {

@@ -8,17 +8,15 @@
 #include <fstream>
 #include <string>
 
+#include "aws/test_support/files.h"
+
 namespace sentinel::aws {
 namespace {
 
+using ::sentinel::aws::test_support::ModeOf;
+
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-mode_t ModeOf(const fs::path& path) {
-  struct stat info {};
-  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-  return info.st_mode & 07777;
-}
 
 class PrivateCacheDirectoryTest : public ::testing::Test {
  protected:

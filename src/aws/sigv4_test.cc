@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "aws/test_support/files.h"
 #include "core/time_format.h"
 
 namespace sentinel::aws {
 namespace {
+
+using ::sentinel::aws::test_support::ReadFile;
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -37,13 +40,6 @@ std::vector<std::string> ListCases() {
   }
   std::ranges::sort(names);
   return names;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // An HTTP/1.1 request as the test suite writes it.

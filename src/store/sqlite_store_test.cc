@@ -11,10 +11,13 @@
 #include <fstream>
 #include <thread>
 
+#include "aws/test_support/files.h"
 #include "store/store_contract_test.h"
 
 namespace sentinel::store {
 namespace {
+
+using ::sentinel::aws::test_support::ModeOf;
 
 namespace fs = std::filesystem;
 using namespace std::chrono;
@@ -61,12 +64,6 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
 // ===== SQLite specifics ==================================================================
 
 const TimePoint kT0 = sys_days(2026y / December / 3) + hours(9);
-
-mode_t ModeOf(const fs::path& path) {
-  struct stat info {};
-  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-  return info.st_mode & 07777;
-}
 
 // Runs one SQL statement on a separate raw connection and returns the first column of
 // every row, to look at the file the way any other SQLite client would.
